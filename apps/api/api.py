@@ -1,0 +1,24 @@
+"""The JSON API: one NinjaAPI, each domain app contributes a Router from its own `api.py`."""
+
+from ninja import NinjaAPI
+
+from apps.api.auth import BearerToken
+
+api = NinjaAPI(
+    title="Nowhere Left Behind API",
+    version="1",
+    description="Councils, early warning, engagements, peers and consultations. "
+    "Send `Authorization: Bearer <token>`; `nlb create_api_token USERNAME` issues one.",
+    auth=BearerToken(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+api.add_router("/councils/", "apps.councils.api.router")
+api.add_router("/indicators/", "apps.indicators.api.router")
+api.add_router("/early-warning/", "apps.early_warning.api.router")
+api.add_router("/support/", "apps.support.api.router")
+api.add_router("/engagements/", "apps.engagements.api.router")
+api.add_router("/peers/", "apps.peers.api.router")
+api.add_router("/consultations/", "apps.consultations.api.router")
+api.add_router("/reports/", "apps.reports.api.router")

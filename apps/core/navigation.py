@@ -1,0 +1,50 @@
+"""Navigation entries declared by each app, so no app edits a shared template to appear.
+
+An AppConfig may set `nav_items = [NavItem("Label", "app:url-name", who)]`, where `who` is
+"public", "signed_in", "case_detail" (everyone who may see case detail) or "staff".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    who: str = "signed_in"
+
+
+def _allowed(who: str, user) -> bool:
+    from apps.accounts import permissions  # models are not ready when AppConfigs import this
+
+    if who == "public":
+        return True
+    if who == "signed_in":
+        return user.is_authenticated
+    if who == "case_detail":
+        return permissions.can_see_case_detail(user)
+    if who == "staff":
+        return permissions.is_staff_role(user)
+    raise ValueError(f"unknown audience {who!r}")
+
+
+def nav_items_for(request: HttpRequest) -> list[dict]:
+    items = []
+    for config in apps.get_app_configs():
+        for item in getattr(config, "nav_items", []):
+            if not _allowed(item.who, request.user):
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            items.append(
+                {"label": item.label, "url": url, "active": request.path.startswith(url)}
+            )
+    return items

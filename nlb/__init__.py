@@ -1,0 +1,1 @@
+"""Nowhere Left Behind: the Django project (settings, URLs, entry points)."""

@@ -1,0 +1,22 @@
+"""URL map: each domain app owns its prefix; the API lives under /api/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from apps.api.api import api
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("accounts/", include("apps.accounts.urls")),
+    path("councils/", include("apps.councils.urls")),
+    path("indicators/", include("apps.indicators.urls")),
+    path("early-warning/", include("apps.early_warning.urls")),
+    path("support/", include("apps.support.urls")),
+    path("engagements/", include("apps.engagements.urls")),
+    path("peers/", include("apps.peers.urls")),
+    path("consultations/", include("apps.consultations.urls")),
+    path("reports/", include("apps.reports.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
