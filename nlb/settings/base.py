@@ -34,8 +34,8 @@ INSTALLED_APPS = [
     "django_htmx",
     # Our domain apps, in dependency order (bootstrap runs them in this order).
     "apps.core",
-    "apps.accounts",
     "apps.councils",
+    "apps.accounts",
     "apps.indicators",
     "apps.early_warning",
     "apps.support",
