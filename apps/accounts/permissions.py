@@ -92,3 +92,19 @@ def require(allowed: bool) -> None:
     """Raise 403 unless allowed; views and API handlers call this after their check."""
     if not allowed:
         raise PermissionDenied
+
+
+def visible_cases_from_consent(
+    queryset: QuerySet,
+    user: User,
+    *,
+    council_path: str = "council",
+    peer_path: str | None = None,
+    consented: Q,
+) -> QuerySet:
+    """Like `visible_cases`, but council users see a case only once their council has consented
+    (`consented` is the owning app's Q for that, e.g. a consent date is recorded)."""
+    queryset = visible_cases(queryset, user, council_path=council_path, peer_path=peer_path)
+    if user.is_authenticated and user.role == Role.COUNCIL_USER and not is_national(user):
+        queryset = queryset.filter(consented)
+    return queryset

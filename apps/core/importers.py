@@ -35,9 +35,10 @@ class ImportProblem(Exception):
 
 
 def read_csv_rows(path: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (row number as a spreadsheet shows it, row) after checking the header has `required`."""
+    """Yield (row number as a spreadsheet shows it, row) once the header is known to hold
+    every `required` column."""
     try:
-        handle = open(path, newline="", encoding="utf-8-sig")
+        handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise ImportProblem(str(path), f"cannot open file ({exc.strerror})") from exc
     with handle:

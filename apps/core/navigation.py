@@ -44,7 +44,5 @@ def nav_items_for(request: HttpRequest) -> list[dict]:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
-            items.append(
-                {"label": item.label, "url": url, "active": request.path.startswith(url)}
-            )
+            items.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
     return items

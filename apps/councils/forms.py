@@ -16,8 +16,6 @@ class CouncilFilterForm(forms.Form):
     def apply(self, councils: CouncilQuerySet) -> CouncilQuerySet:
         data = self.cleaned_data
         councils = (
-            councils.search(data["q"] or "")
-            .of_type(data["council_type"])
-            .in_region(data["region"])
+            councils.search(data["q"] or "").of_type(data["council_type"]).in_region(data["region"])
         )
         return councils if data["include_former"] else councils.current()

@@ -102,6 +102,10 @@ class Council(models.Model):
     def nearest_neighbours(self) -> models.QuerySet[Council]:
         return Council.objects.filter(neighbour_of__council=self).order_by("neighbour_of__rank")
 
+    def latest_political_control(self) -> PoliticalControl | None:
+        """The most recent control we know of (it may be old: check `valid_from`/`source`)."""
+        return self.political_control.order_by("-valid_from").first()
+
     def political_control_on(self, day: dt.date) -> PoliticalControl | None:
         return (
             self.political_control.filter(valid_from__lte=day)
@@ -112,7 +116,8 @@ class Council(models.Model):
 
 
 class NearestNeighbour(models.Model):
-    """Oflog's 15 most similar councils; rank 1 is the most similar."""
+    """One of Oflog's 15 most similar councils. `rank` is the position in Oflog's published list,
+    which is sorted by code: Oflog does not publish the order of similarity within a group."""
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="neighbours")
     neighbour = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="neighbour_of")
@@ -126,13 +131,14 @@ class NearestNeighbour(models.Model):
             models.UniqueConstraint(fields=["council", "rank"], name="unique_neighbour_rank"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.neighbour} is a nearest neighbour of {self.council}"
+
 
 class PoliticalControl(models.Model):
     """Who controlled a council over a period: a dated fact, since control changes."""
 
-    council = models.ForeignKey(
-        Council, on_delete=models.CASCADE, related_name="political_control"
-    )
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="political_control")
     control = models.CharField(max_length=20, help_text="Party code, e.g. Con, Lab, LD, or NOC")
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)

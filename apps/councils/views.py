@@ -11,10 +11,7 @@ from apps.councils.models import Council
 def council_list(request: HttpRequest) -> HttpResponse:
     form = CouncilFilterForm(request.GET or None)
     councils = Council.objects.all()
-    if form.is_valid():
-        councils = form.apply(councils)
-    else:
-        councils = councils.current()
+    councils = form.apply(councils) if form.is_valid() else councils.current()
     page = Paginator(councils, 50).get_page(request.GET.get("page"))
     template = "councils/_results.html" if request.htmx else "councils/list.html"
     return render(request, template, {"form": form, "page": page, "total": page.paginator.count})

@@ -1,0 +1,56 @@
+"""Demo sign-ins for `make run`: one user per role, named in the README."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from apps.accounts.models import Role, User
+from apps.councils.models import Council
+
+DEMO_PASSWORD = "demo-password-1"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    first_name: str
+    last_name: str
+    region: str = ""
+    council_gss: str = ""
+    superuser: bool = False
+
+
+DEMO_USERS = [
+    DemoUser("pm", Role.PROGRAMME_MANAGER, "Priya", "Manager (demo)"),
+    DemoUser("ra-london", Role.REGIONAL_ASSOCIATE, "Rhys", "Associate (demo)", region="London"),
+    DemoUser("croydon", Role.COUNCIL_USER, "Chris", "Croydon (demo)", council_gss="E09000008"),
+    DemoUser("slough", Role.COUNCIL_USER, "Sam", "Slough (demo)", council_gss="E06000039"),
+    DemoUser("peer", Role.PEER, "Pat", "Peer (demo)"),
+    DemoUser("board", Role.BOARD_MEMBER, "Bola", "Board (demo)"),
+    DemoUser("admin", Role.ADMIN, "Ada", "Admin (demo)", superuser=True),
+]
+
+
+def ensure_demo_users() -> list[User]:
+    """Create or reset the demo users (idempotent: the password is reset every time)."""
+    users = []
+    for demo in DEMO_USERS:
+        council = Council.objects.get(gss_code=demo.council_gss) if demo.council_gss else None
+        user, _ = User.objects.update_or_create(
+            username=demo.username,
+            defaults={
+                "role": demo.role,
+                "first_name": demo.first_name,
+                "last_name": demo.last_name,
+                "region": demo.region,
+                "council": council,
+                "is_staff": demo.superuser,
+                "is_superuser": demo.superuser,
+                "email": f"{demo.username}@demo.invalid",
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        users.append(user)
+    return users

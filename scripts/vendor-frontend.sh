@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Refresh static/govuk and static/htmx from the npm registry. Run by maintainers, never at run time.
+set -euo pipefail
+GOVUK_VERSION=${GOVUK_VERSION:-5.14.0}
+HTMX_VERSION=${HTMX_VERSION:-2.0.11}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+npm pack --silent "govuk-frontend@$GOVUK_VERSION" "htmx.org@$HTMX_VERSION" >/dev/null
+mkdir govuk htmx
+tar xzf govuk-frontend-*.tgz -C govuk
+tar xzf htmx.org-*.tgz -C htmx
+rm -rf "$root/static/govuk" "$root/static/htmx"
+mkdir -p "$root/static/govuk" "$root/static/htmx"
+cp -r govuk/package/dist/govuk/assets "$root/static/govuk/"
+cp govuk/package/dist/govuk/govuk-frontend.min.js "$root/static/govuk/"
+# The compiled CSS points at /assets/; we serve them under /static/govuk/assets/.
+sed 's#url(/assets/#url(/static/govuk/assets/#g' govuk/package/dist/govuk/govuk-frontend.min.css \
+  > "$root/static/govuk/govuk-frontend.min.css"
+cp htmx/package/dist/htmx.min.js "$root/static/htmx/"
+echo "Vendored govuk-frontend $GOVUK_VERSION and htmx.org $HTMX_VERSION"
