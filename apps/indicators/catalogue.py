@@ -1,0 +1,67 @@
+"""Reads the catalogue and source rules (TOML files beside this module) and syncs the Indicator
+table with them. The TOML is the single definition; the table mirrors it for joins and the API."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+CATALOGUE_FILE = HERE / "catalogue.toml"
+SOURCES_FILE = HERE / "sources.toml"
+POLARITIES = {"higher_is_worse", "lower_is_worse", "neutral"}
+
+
+@cache
+def catalogue_entries() -> tuple[dict[str, Any], ...]:
+    """The [[indicator]] entries of catalogue.toml, checked for the fields everyone relies on."""
+    with open(CATALOGUE_FILE, "rb") as handle:
+        entries = tomllib.load(handle)["indicator"]
+    seen: set[str] = set()
+    for entry in entries:
+        code = entry["code"]
+        if code in seen:
+            raise ValueError(f"catalogue.toml: indicator {code!r} defined twice")
+        seen.add(code)
+        if entry["polarity"] not in POLARITIES:
+            raise ValueError(f"catalogue.toml: {code}: unknown polarity {entry['polarity']!r}")
+        if entry.get("derived") and "rule" not in entry:
+            raise ValueError(f"catalogue.toml: derived indicator {code} has no rule")
+    return tuple(entries)
+
+
+@cache
+def source_rules() -> dict[str, Any]:
+    with open(SOURCES_FILE, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def derived_definitions() -> list[dict[str, Any]]:
+    return [entry for entry in catalogue_entries() if entry.get("derived")]
+
+
+def sync_indicators() -> dict[str, int]:
+    """Create or update an Indicator row for every catalogue entry; returns {code: id}."""
+    from apps.indicators.models import Indicator
+
+    existing = {i.code: i for i in Indicator.objects.all()}
+    for entry in catalogue_entries():
+        fields = {
+            "title": entry["title"],
+            "unit": entry["unit"],
+            "polarity": entry["polarity"],
+            "source": entry["source"],
+            "definition": entry["definition"],
+            "is_derived": bool(entry.get("derived")),
+            "rule": entry.get("rule"),
+        }
+        row = existing.get(entry["code"])
+        if row is None:
+            existing[entry["code"]] = Indicator.objects.create(code=entry["code"], **fields)
+        elif any(getattr(row, key) != value for key, value in fields.items()):
+            for key, value in fields.items():
+                setattr(row, key, value)
+            row.save()
+    return {code: row.id for code, row in existing.items()}

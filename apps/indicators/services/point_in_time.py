@@ -1,0 +1,138 @@
+"""What did we know on date D? The contract the early-warning engine codes against.
+
+Every observation carries the date it became public (`published`); a revision is another row with
+a later date. `observations_known_on(D)` returns, for each council x indicator x period, the
+latest vintage published on or before D, so a watchlist "as at D" never sees the future.
+
+All three functions return pandas DataFrames and read the database once per change: the whole
+observation table (about a hundred thousand rows) is cached in the process and re-read only when
+the table's row count or highest id changes (importers replace changed rows rather than update
+them in place, so any write changes one or the other)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import numpy as np
+import pandas as pd
+
+COLUMNS = ["gss_code", "indicator", "period", "period_end", "value", "text_value", "published"]
+CATALOGUE_COLUMNS = ["code", "title", "unit", "polarity", "source", "definition", "is_derived"]
+
+_lock = threading.Lock()
+_cache: dict[str, object] = {"key": None, "frame": None}
+
+
+def _table_key() -> tuple:
+    from django.db.models import Count, Max
+
+    from apps.indicators.models import Observation
+
+    stats = Observation.objects.aggregate(n=Count("id"), top=Max("id"))
+    return (stats["n"], stats["top"])
+
+
+def invalidate_cache() -> None:
+    with _lock:
+        _cache["key"] = None
+        _cache["frame"] = None
+
+
+def all_observations() -> pd.DataFrame:
+    """Every vintage of every observation, sorted by key then published (cached)."""
+    from apps.indicators.models import Observation
+
+    key = _table_key()
+    with _lock:
+        if _cache["key"] == key and _cache["frame"] is not None:
+            return _cache["frame"]  # type: ignore[return-value]
+    rows = Observation.objects.values_list(
+        "council__gss_code",
+        "indicator__code",
+        "period",
+        "period_end",
+        "value",
+        "text_value",
+        "published",
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=COLUMNS)
+    frame["value"] = frame["value"].astype("float64")
+    frame["text_value"] = frame["text_value"].replace("", None)
+    for column in ("period_end", "published"):
+        frame[column] = pd.to_datetime(frame[column])
+    frame = frame.sort_values(["gss_code", "indicator", "period", "published"], kind="stable")
+    frame = frame.reset_index(drop=True)
+    with _lock:
+        _cache["key"] = key
+        _cache["frame"] = frame
+    return frame
+
+
+def latest_vintages(frame: pd.DataFrame, as_at: dt.date | None) -> pd.DataFrame:
+    """From a frame of vintages, keep rows published <= as_at and the latest of each key.
+
+    Pure function (frame in, frame out): the derive service uses it on frames not yet stored."""
+    if as_at is not None:
+        frame = frame[frame["published"] <= pd.Timestamp(as_at)]
+    if frame.empty:
+        return frame
+    frame = frame.sort_values(["gss_code", "indicator", "period", "published"], kind="stable")
+    last = ~frame.duplicated(["gss_code", "indicator", "period"], keep="last")
+    return frame[last.to_numpy()]
+
+
+def _filter(frame: pd.DataFrame, indicators, councils) -> pd.DataFrame:
+    if indicators is not None:
+        frame = frame[frame["indicator"].isin(list(indicators))]
+    if councils is not None:
+        frame = frame[frame["gss_code"].isin(list(councils))]
+    return frame
+
+
+def _as_output(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.loc[:, COLUMNS].reset_index(drop=True).copy()
+    out["period_end"] = out["period_end"].dt.date
+    out["published"] = out["published"].dt.date
+    out["text_value"] = out["text_value"].astype(object).where(out["text_value"].notna(), None)
+    return out
+
+
+def observations_known_on(
+    as_at: dt.date | None = None,
+    indicators: list[str] | None = None,
+    councils: list[str] | None = None,
+) -> pd.DataFrame:
+    """Observations published on or before `as_at` (all if None), latest vintage of each
+    (council, indicator, period). Columns: gss_code, indicator, period, period_end (date),
+    value (float), text_value (str or None), published (date)."""
+    frame = _filter(all_observations(), indicators, councils)
+    return _as_output(latest_vintages(frame, as_at))
+
+
+def latest_known_on(
+    as_at: dt.date | None = None, indicators: list[str] | None = None
+) -> pd.DataFrame:
+    """One row per council x indicator: the most recent period known at `as_at` (same columns)."""
+    frame = latest_vintages(_filter(all_observations(), indicators, None), as_at)
+    if frame.empty:
+        return _as_output(frame)
+    order = np.lexsort(
+        (
+            frame["published"].to_numpy(),
+            frame["period_end"].to_numpy(),
+            frame["indicator"].to_numpy(),
+            frame["gss_code"].to_numpy(),
+        )
+    )
+    frame = frame.iloc[order]
+    last = ~frame.duplicated(["gss_code", "indicator"], keep="last")
+    return _as_output(frame[last.to_numpy()])
+
+
+def catalogue() -> pd.DataFrame:
+    """The indicator catalogue: code, title, unit, polarity, source, definition, is_derived."""
+    from apps.indicators.models import Indicator
+
+    rows = Indicator.objects.order_by("code").values_list(*CATALOGUE_COLUMNS)
+    return pd.DataFrame.from_records(list(rows), columns=CATALOGUE_COLUMNS)
