@@ -1,7 +1,9 @@
 """Navigation entries declared by each app, so no app edits a shared template to appear.
 
 An AppConfig may set `nav_items = [NavItem("Label", "app:url-name", who)]`, where `who` is
-"public", "signed_in", "case_detail" (everyone who may see case detail) or "staff".
+"public", "signed_in", "case_detail" (everyone who may see case detail) or "staff"; and
+`council_links = [NavItem("Label", "app:url-name", who)]` for pages about one council, whose URL
+takes the council's GSS code: they are listed on the council's page.
 """
 
 from __future__ import annotations
@@ -46,3 +48,17 @@ def nav_items_for(request: HttpRequest) -> list[dict]:
                 continue
             items.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
     return items
+
+
+def council_links_for(request: HttpRequest, council) -> list[dict]:
+    links = []
+    for config in apps.get_app_configs():
+        for item in getattr(config, "council_links", []):
+            if not _allowed(item.who, request.user):
+                continue
+            try:
+                url = reverse(item.url_name, args=[council.gss_code])
+            except NoReverseMatch:
+                continue
+            links.append({"label": item.label, "url": url})
+    return links

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from apps.core.navigation import council_links_for
 from apps.councils.forms import CouncilFilterForm
 from apps.councils.models import Council
 
@@ -30,5 +31,6 @@ def council_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
             "council": council,
             "neighbours": council.nearest_neighbours(),
             "control": council.political_control.all(),
+            "council_links": council_links_for(request, council),
         },
     )

@@ -22,7 +22,7 @@ def test_sign_in_search_and_open_a_council(page, sign_in, make_user):
     expect(page).to_have_url(re.compile(r"/councils/E08000025/$"))
     expect(page.locator("h1")).to_have_text("Birmingham City Council")
     expect(page.get_by_text("Metropolitan district, West Midlands")).to_be_visible()
-    expect(page.locator("ol[aria-labelledby=neighbours-heading] li")).to_have_count(15)
+    expect(page.locator("ul[aria-labelledby=neighbours-heading] li")).to_have_count(15)
     assert page.locator("h1").count() == 1
 
 
