@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves Swagger UI from its own static files, not a CDN
     # Our domain apps, in dependency order (bootstrap runs them in this order).
     "apps.core",
     "apps.councils",
