@@ -108,3 +108,9 @@ def visible_cases_from_consent(
     if user.is_authenticated and user.role == Role.COUNCIL_USER and not is_national(user):
         queryset = queryset.filter(consented)
     return queryset
+
+
+def sees_national_aggregates(user: User) -> bool:
+    """Board members and national staff see figures over every case (never the rows themselves);
+    everyone else sees figures only over the cases they may open."""
+    return user.is_authenticated and (is_national(user) or user.role == Role.BOARD_MEMBER)

@@ -1,3 +1,300 @@
-from ninja import Router
+"""The engagements API: the same rules as the web pages, because both read through
+`Engagement.objects.visible_to(user)` and change through `services`.
+
+An engagement the caller may not see answers 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from apps.accounts import permissions
+from apps.councils.models import Council
+from apps.engagements import dashboard as dash
+from apps.engagements import services, workflow
+from apps.engagements.models import Action, Engagement
 
 router = Router(tags=["engagements"])
+
+
+class ActionOut(Schema):
+    id: int
+    title: str
+    owner: str
+    due_date: dt.date
+    rag: str
+    evidence: str
+    completed_on: dt.date | None
+    overdue: bool
+
+    @staticmethod
+    def resolve_overdue(obj: Action) -> bool:
+        return obj.is_overdue()
+
+
+class EngagementSummary(Schema):
+    id: int
+    council_gss: str = Field(..., alias="council.gss_code")
+    council: str = Field(..., alias="council.name")
+    region: str = Field(..., alias="council.region")
+    title: str
+    state: str
+    state_changed_at: dt.datetime
+    is_demo: bool
+
+
+class TransitionOut(Schema):
+    name: str
+    from_state: str
+    to_state: str
+    by: str | None
+    at: dt.datetime
+    reason: str
+    data: dict[str, Any]
+
+    @staticmethod
+    def resolve_by(obj) -> str | None:
+        return obj.by.username if obj.by else None
+
+
+class EngagementOut(EngagementSummary):
+    summary: str
+    consent_given_by: str
+    consent_role: str
+    consent_date: dt.date | None
+    consent_scope: str
+    terms: str
+    offers: list[str]
+    delivery_started: dt.date | None
+    next_review_due: dt.date | None
+    outcome: str
+    escalated_to: str
+    escalation_reason: str
+    decline_reason: str
+    allowed_transitions: list[str]
+    actions: list[ActionOut]
+    history: list[TransitionOut]
+
+    @staticmethod
+    def resolve_offers(obj: Engagement) -> list[str]:
+        return [o.slug for o in obj.offers.all()]
+
+    @staticmethod
+    def resolve_allowed_transitions(obj: Engagement) -> list[str]:
+        return [t.name for t in workflow.available_from(obj.state)]
+
+    @staticmethod
+    def resolve_actions(obj: Engagement) -> list[Action]:
+        return list(obj.actions.all())
+
+    @staticmethod
+    def resolve_history(obj: Engagement):
+        return list(obj.transitions.select_related("by"))
+
+
+class EngagementIn(Schema):
+    council_gss: str
+    title: str
+    summary: str = ""
+
+
+class TransitionIn(Schema):
+    transition: str
+    reason: str
+    data: dict[str, Any] = {}
+
+
+class ActionIn(Schema):
+    title: str
+    owner: str
+    due_date: dt.date
+    rag: str = "amber"
+    evidence: str = ""
+
+
+class ActionPatch(Schema):
+    title: str | None = None
+    owner: str | None = None
+    due_date: dt.date | None = None
+    rag: str | None = None
+    evidence: str | None = None
+    completed_on: dt.date | None = None
+    reason: str = ""
+
+
+class AuditOut(Schema):
+    at: dt.datetime
+    by: str | None
+    object_type: str
+    object_id: int | None
+    verb: str
+    reason: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    @staticmethod
+    def resolve_by(obj) -> str | None:
+        return obj.by.username if obj.by else None
+
+
+class Error(Schema):
+    detail: str
+    errors: dict[str, str] = {}
+
+
+def _visible(request, engagement_id: int) -> Engagement:
+    return get_object_or_404(
+        Engagement.objects.visible_to(request.user).select_related("council"), pk=engagement_id
+    )
+
+
+def _case_detail_only(request) -> None:
+    if not permissions.can_see_case_detail(request.user):
+        raise HttpError(403, "Your role sees aggregate figures only: use /api/engagements/figures")
+
+
+def _validation_message(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+@router.get("/", response=list[EngagementSummary], summary="Engagements you may see")
+def list_engagements(request, state: str = "", region: str = ""):
+    _case_detail_only(request)
+    return list(
+        Engagement.objects.visible_to(request.user)
+        .select_related("council")
+        .in_state(state or None)
+        .in_region(region or None)
+    )
+
+
+@router.post(
+    "/",
+    response={201: EngagementOut, 403: Error, 404: Error, 422: Error},
+    summary="Open an engagement",
+)
+def create_engagement(request, payload: EngagementIn):
+    council = Council.objects.filter(gss_code=payload.council_gss.strip().upper()).first()
+    if council is None:
+        return 404, {"detail": f"No council with GSS code {payload.council_gss!r}"}
+    try:
+        engagement = services.create_engagement(
+            council=council, title=payload.title, summary=payload.summary, by=request.user
+        )
+    except PermissionDenied:
+        return 403, {"detail": "You may not open engagements for this council."}
+    except ValidationError as exc:
+        return 422, {"detail": _validation_message(exc)}
+    return 201, engagement
+
+
+@router.get("/workflow", summary="The lifecycle: states, transitions, required data")
+def get_workflow(request):
+    return workflow.describe()
+
+
+@router.get("/figures", summary="Aggregate figures (board members see these only)")
+def figures(request):
+    board = dash.build(
+        Engagement.objects.for_aggregates(request.user),
+        suppress=not permissions.can_see_case_detail(request.user),
+    )
+    return {
+        "total": board.total,
+        "by_state": {
+            r["state"]: board.display(r["count"]) for r in board.by_state.to_dict("records")
+        },
+        "by_region": [
+            {
+                "region": r["region"],
+                "open": board.display(r["open"]),
+                "closed": board.display(r["closed"]),
+            }
+            for r in board.by_region.to_dict("records")
+        ],
+        "time_in_state": board.time_rows(),
+        "overdue_actions": board.overdue_actions,
+        "reviews_due": board.reviews_due,
+    }
+
+
+@router.get("/{engagement_id}", response=EngagementOut, summary="One engagement")
+def get_engagement(request, engagement_id: int):
+    return _visible(request, engagement_id)
+
+
+@router.post(
+    "/{engagement_id}/transitions",
+    response={200: EngagementOut, 400: Error, 403: Error, 409: Error},
+    summary="Move an engagement through the workflow",
+    description="409 when the workflow does not allow the step from the current state; "
+    "400 when required data or the reason is missing.",
+)
+def make_transition(request, engagement_id: int, payload: TransitionIn):
+    engagement = _visible(request, engagement_id)
+    try:
+        engagement = services.transition(
+            engagement,
+            payload.transition,
+            by=request.user,
+            reason=payload.reason,
+            data=payload.data,
+        )
+    except PermissionDenied:
+        return 403, {"detail": "You may not change this engagement."}
+    except workflow.TransitionRefused as exc:
+        return (400 if exc.errors else 409), {"detail": exc.message, "errors": exc.errors}
+    return 200, engagement
+
+
+@router.get("/{engagement_id}/actions", response=list[ActionOut], summary="Improvement plan")
+def list_actions(request, engagement_id: int):
+    return list(_visible(request, engagement_id).actions.all())
+
+
+@router.post(
+    "/{engagement_id}/actions",
+    response={201: ActionOut, 403: Error, 422: Error},
+    summary="Add an action to the improvement plan",
+)
+def add_action(request, engagement_id: int, payload: ActionIn):
+    engagement = _visible(request, engagement_id)
+    try:
+        action = services.add_action(engagement, by=request.user, **payload.dict())
+    except PermissionDenied:
+        return 403, {"detail": "You may not change this engagement."}
+    except ValidationError as exc:
+        return 422, {"detail": _validation_message(exc)}
+    return 201, action
+
+
+@router.patch(
+    "/{engagement_id}/actions/{action_id}",
+    response={200: ActionOut, 403: Error, 422: Error},
+    summary="Change an action (RAG status, evidence, completion)",
+)
+def update_action(request, engagement_id: int, action_id: int, payload: ActionPatch):
+    engagement = _visible(request, engagement_id)
+    action = get_object_or_404(Action, pk=action_id, engagement=engagement)
+    changes = payload.dict(exclude_unset=True)
+    reason = changes.pop("reason", "")
+    try:
+        action = services.update_action(action, by=request.user, reason=reason, **changes)
+    except PermissionDenied:
+        return 403, {"detail": "You may not change this engagement."}
+    except ValidationError as exc:
+        return 422, {"detail": _validation_message(exc)}
+    return 200, action
+
+
+@router.get("/{engagement_id}/audit", response=list[AuditOut], summary="Audit trail")
+def audit_trail(request, engagement_id: int):
+    return list(_visible(request, engagement_id).audit.select_related("by"))

@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.engagements import views
 
 app_name = "engagements"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.engagement_list, name="list"),
+    path("new/", views.engagement_create, name="create"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("workflow/", views.workflow_page, name="workflow"),
+    path("<int:pk>/", views.engagement_detail, name="detail"),
+    path("<int:pk>/audit/", views.audit, name="audit"),
+    path("<int:pk>/notes/", views.note_add, name="note_add"),
+    path("<int:pk>/actions/new/", views.action_edit, name="action_add"),
+    path("<int:pk>/actions/<int:action_id>/", views.action_edit, name="action_edit"),
+    path("<int:pk>/transitions/<str:name>/", views.engagement_transition, name="transition"),
+]

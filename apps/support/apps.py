@@ -1,7 +1,15 @@
 from django.apps import AppConfig
 
+from apps.core.navigation import NavItem
+
 
 class SupportConfig(AppConfig):
     name = "apps.support"
     label = "support"
     verbose_name = "Support"
+    nav_items = [NavItem("Where to go for support", "support:offers", "public")]
+
+    def bootstrap(self, stdout) -> None:
+        from django.core.management import call_command
+
+        call_command("import_support_offers", stdout=stdout)

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.support import views
 
 app_name = "support"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.offer_list, name="offers"),
+    path("offers/<slug:slug>/", views.offer_detail, name="offer"),
+    path("triage/<str:gss_code>/", views.triage, name="triage"),
+]

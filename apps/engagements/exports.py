@@ -1,0 +1,111 @@
+"""CSV and XLSX exports of engagements and plans: the caller passes a queryset already limited by
+`Engagement.objects.visible_to(user)`, so exports follow the same rule as pages and the API."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from apps.engagements.models import Action, Engagement
+
+ENGAGEMENT_COLUMNS = [
+    ("id", "Engagement id"),
+    ("council_gss", "Council GSS code"),
+    ("council", "Council"),
+    ("region", "Region"),
+    ("title", "Title"),
+    ("state", "State"),
+    ("state_since", "In this state since"),
+    ("consent_date", "Consent date"),
+    ("next_review_due", "Next review due"),
+    ("actions", "Actions"),
+    ("overdue_actions", "Overdue actions"),
+    ("demo", "Demo record"),
+]
+ACTION_COLUMNS = [
+    ("engagement_id", "Engagement id"),
+    ("council", "Council"),
+    ("title", "Action"),
+    ("owner", "Owner"),
+    ("due_date", "Due"),
+    ("rag", "RAG"),
+    ("completed_on", "Completed"),
+    ("evidence", "Evidence"),
+]
+
+
+def engagement_rows(engagements) -> list[dict]:
+    rows = []
+    for e in engagements.select_related("council").prefetch_related("actions"):
+        actions = list(e.actions.all())
+        rows.append(
+            {
+                "id": e.pk,
+                "council_gss": e.council.gss_code,
+                "council": e.council.name,
+                "region": e.council.region,
+                "title": e.title,
+                "state": e.get_state_display(),
+                "state_since": e.state_changed_at.date(),
+                "consent_date": e.consent_date,
+                "next_review_due": e.next_review_due,
+                "actions": len(actions),
+                "overdue_actions": sum(a.is_overdue() for a in actions),
+                "demo": "yes" if e.is_demo else "",
+            }
+        )
+    return rows
+
+
+def action_rows(engagements) -> list[dict]:
+    actions = Action.objects.filter(
+        engagement__in=Engagement.objects.filter(pk__in=engagements.values("pk"))
+    ).select_related("engagement__council")
+    return [
+        {
+            "engagement_id": a.engagement_id,
+            "council": a.engagement.council.name,
+            "title": a.title,
+            "owner": a.owner,
+            "due_date": a.due_date,
+            "rag": a.get_rag_display(),
+            "completed_on": a.completed_on,
+            "evidence": a.evidence,
+        }
+        for a in actions.order_by("engagement_id", "due_date", "pk")
+    ]
+
+
+def _safe(value):
+    """Stop a spreadsheet reading a cell as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def to_csv(rows: list[dict], columns: list[tuple[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([label for _, label in columns])
+    for row in rows:
+        writer.writerow([_safe(row[key]) if row[key] is not None else "" for key, _ in columns])
+    return buffer.getvalue()
+
+
+def to_xlsx(sheets: list[tuple[str, list[dict], list[tuple[str, str]]]]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows, columns in sheets:
+        sheet = book.create_sheet(title)
+        sheet.append([label for _, label in columns])
+        for row in rows:
+            sheet.append([_safe(row[key]) for key, _ in columns])
+        for index, (_, label) in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = max(12, len(label) + 2)
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

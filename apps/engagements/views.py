@@ -1,0 +1,331 @@
+"""Web pages for engagements. Every case page reads through `Engagement.objects.visible_to`
+(others get 404), and every change goes through `services` (which checks and audits)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from apps.accounts import permissions
+from apps.engagements import dashboard as dash
+from apps.engagements import exports, services, workflow
+from apps.engagements.forms import ActionForm, EngagementFilterForm, EngagementForm, NoteForm
+from apps.engagements.models import Action, Engagement
+from apps.engagements.workflow import TransitionRefused
+
+
+def _visible(request: HttpRequest, pk: int) -> Engagement:
+    """The engagement if the user may see it; 404 otherwise (never confirm it exists)."""
+    return get_object_or_404(
+        Engagement.objects.visible_to(request.user).select_related("council"), pk=pk
+    )
+
+
+def _early_warning_url(engagement: Engagement) -> str | None:
+    try:
+        return reverse("early_warning:council", args=[engagement.council.gss_code])
+    except NoReverseMatch:
+        return None
+
+
+def _case_detail_only(request: HttpRequest) -> None:
+    permissions.require(permissions.can_see_case_detail(request.user))
+
+
+@login_required
+def engagement_list(request: HttpRequest) -> HttpResponse:
+    _case_detail_only(request)
+    form = EngagementFilterForm(request.GET or None)
+    engagements = Engagement.objects.visible_to(request.user).select_related("council")
+    if form.is_valid():
+        engagements = form.apply(engagements)
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        return _export(engagements, export)
+    template = "engagements/_results.html" if request.htmx else "engagements/list.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "engagements": engagements.prefetch_related("actions"),
+            "can_create": permissions.is_staff_role(request.user),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _export(engagements, kind: str) -> HttpResponse:
+    stamp = timezone.localdate().isoformat()
+    rows = exports.engagement_rows(engagements)
+    if kind == "csv":
+        response = HttpResponse(
+            exports.to_csv(rows, exports.ENGAGEMENT_COLUMNS), content_type="text/csv"
+        )
+        response["Content-Disposition"] = f'attachment; filename="engagements-{stamp}.csv"'
+        return response
+    body = exports.to_xlsx(
+        [
+            ("Engagements", rows, exports.ENGAGEMENT_COLUMNS),
+            ("Improvement plan actions", exports.action_rows(engagements), exports.ACTION_COLUMNS),
+        ]
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="engagements-{stamp}.xlsx"'
+    return response
+
+
+@login_required
+def engagement_create(request: HttpRequest) -> HttpResponse:
+    permissions.require(permissions.is_staff_role(request.user))
+    initial = {"council": request.GET.get("council", "").upper()} if request.GET else None
+    form = EngagementForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        engagement = services.create_engagement(
+            council=form.cleaned_data["council"],
+            title=form.cleaned_data["title"],
+            summary=form.cleaned_data["summary"],
+            by=request.user,
+        )
+        messages.success(request, f"Engagement opened with {engagement.council.name}.")
+        return redirect("engagements:detail", pk=engagement.pk)
+    return render(request, "engagements/create.html", {"form": form})
+
+
+@login_required
+def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _visible(request, pk)
+    can_manage = permissions.can_manage_council_cases(request.user, engagement.council)
+    today = timezone.localdate()
+    actions = list(engagement.actions.all())
+    return render(
+        request,
+        "engagements/detail.html",
+        {
+            "engagement": engagement,
+            "can_manage": can_manage,
+            "transitions": workflow.available_from(engagement.state) if can_manage else [],
+            "history": engagement.transitions.select_related("by"),
+            "actions": actions,
+            "overdue_ids": {a.pk for a in actions if a.is_overdue(today)},
+            "notes": engagement.notes.select_related("author"),
+            "members": engagement.members.select_related("user"),
+            "offers": engagement.offers.all(),
+            "note_form": NoteForm(),
+            "early_warning_url": _early_warning_url(engagement)
+            if permissions.is_staff_role(request.user)
+            else None,
+        },
+    )
+
+
+@login_required
+def engagement_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    from apps.engagements.forms import TransitionForm
+
+    engagement = _visible(request, pk)
+    permissions.require(permissions.can_manage_council_cases(request.user, engagement.council))
+    try:
+        spec = workflow.get(name)
+    except TransitionRefused as exc:
+        raise Http404(exc.message) from exc
+    refusal = None
+    try:
+        workflow.check_allowed(spec, engagement)
+    except TransitionRefused as exc:
+        refusal = exc.message
+    form = TransitionForm(request.POST or None, spec=spec)
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            services.transition(
+                engagement,
+                spec.name,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                data=form.transition_data(),
+            )
+        except TransitionRefused as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+            refusal = None if exc.errors else exc.message
+        else:
+            messages.success(request, f"{spec.label}: done.")
+            return redirect("engagements:detail", pk=engagement.pk)
+    status = 409 if refusal and request.method == "POST" else 200
+    return render(
+        request,
+        "engagements/transition.html",
+        {"engagement": engagement, "spec": spec, "form": form, "refusal": refusal},
+        status=status,
+    )
+
+
+@login_required
+def action_edit(request: HttpRequest, pk: int, action_id: int | None = None) -> HttpResponse:
+    engagement = _visible(request, pk)
+    permissions.require(permissions.can_manage_council_cases(request.user, engagement.council))
+    action = get_object_or_404(Action, pk=action_id, engagement=engagement) if action_id else None
+    form = ActionForm(request.POST or None, instance=action)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in ActionForm.Meta.fields}
+        try:
+            if action is None:
+                services.add_action(engagement, by=request.user, **fields)
+                messages.success(request, "Action added to the improvement plan.")
+            else:
+                action.refresh_from_db()
+                services.update_action(
+                    action, by=request.user, reason=form.cleaned_data["reason"], **fields
+                )
+                messages.success(request, "Action updated.")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(reverse("engagements:detail", args=[engagement.pk]) + "#plan")
+    return render(
+        request,
+        "engagements/action_form.html",
+        {"engagement": engagement, "form": form, "action": action},
+    )
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _visible(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_note(engagement, by=request.user, text=form.cleaned_data["text"])
+        except (PermissionDenied, ValidationError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Note added.")
+    return redirect(reverse("engagements:detail", args=[engagement.pk]) + "#notes")
+
+
+@login_required
+def audit(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _visible(request, pk)
+    entries = engagement.audit.select_related("by")
+    return render(request, "engagements/audit.html", {"engagement": engagement, "entries": entries})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    permissions.require(permissions.can_see_aggregates(request.user))
+    board = dash.build(
+        Engagement.objects.for_aggregates(request.user),
+        suppress=not permissions.can_see_case_detail(request.user),
+    )
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        return _dashboard_export(board, export)
+    state_rows = [
+        {**row, "shown": board.display(row["count"])} for row in board.by_state.to_dict("records")
+    ]
+    region_rows = [
+        {
+            **row,
+            "open_shown": board.display(row["open"]),
+            "closed_shown": board.display(row["closed"]),
+        }
+        for row in board.by_region.to_dict("records")
+    ]
+    time_rows = board.time_rows()
+    charts = {}
+    if board.total and not board.suppressed:
+        charts["state"] = dash.bar_chart_svg(
+            [r["label"] for r in state_rows],
+            [r["count"] for r in state_rows],
+            title="Engagements by state",
+            xlabel="Engagements",
+        )
+    timed = [r for r in time_rows if r["median_days"] is not None]
+    if timed:
+        charts["time"] = dash.bar_chart_svg(
+            [r["label"] for r in timed],
+            [r["median_days"] for r in timed],
+            title="Median days spent in each state",
+            xlabel="Days",
+        )
+    return render(
+        request,
+        "engagements/dashboard.html",
+        {
+            "board": board,
+            "state_rows": state_rows,
+            "region_rows": region_rows,
+            "time_rows": time_rows,
+            "charts": charts,
+            "sees_cases": permissions.can_see_case_detail(request.user),
+        },
+    )
+
+
+def _dashboard_export(board: dash.Dashboard, kind: str) -> HttpResponse:
+    states = [
+        {"state": r["label"], "count": board.display(r["count"])}
+        for r in board.by_state.to_dict("records")
+    ]
+    regions = [
+        {
+            "region": r["region"],
+            "open": board.display(r["open"]),
+            "closed": board.display(r["closed"]),
+        }
+        for r in board.by_region.to_dict("records")
+    ]
+    times = [
+        {
+            "label": r["label"],
+            "engagements": r["shown"],
+            **{k: r[k] for k in ("median_days", "mean_days")},
+        }
+        for r in board.time_rows()
+    ]
+    state_cols = [("state", "State"), ("count", "Engagements")]
+    region_cols = [("region", "Region"), ("open", "Open"), ("closed", "Closed or declined")]
+    time_cols = [
+        ("label", "State"),
+        ("engagements", "Engagements that reached it"),
+        ("median_days", "Median days"),
+        ("mean_days", "Mean days"),
+    ]
+    stamp = timezone.localdate().isoformat()
+    if kind == "csv":
+        body = "\n".join(
+            [
+                exports.to_csv(states, state_cols),
+                exports.to_csv(regions, region_cols),
+                exports.to_csv(times, time_cols),
+            ]
+        )
+        response = HttpResponse(body, content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="engagement-figures-{stamp}.csv"'
+        return response
+    body = exports.to_xlsx(
+        [
+            ("By state", states, state_cols),
+            ("By region", regions, region_cols),
+            ("Time in state", times, time_cols),
+        ]
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="engagement-figures-{stamp}.xlsx"'
+    return response
+
+
+@login_required
+def workflow_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "engagements/workflow.html", {"workflow": workflow.describe()})

@@ -1,0 +1,97 @@
+"""Triage at the edge of the database: ask the early warning for a council's band and flags,
+apply the rules, and record what a person decided."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from apps.support.models import Offer, TriageDecision
+from apps.support.services.triage import Proposal, TriageRules, UnknownBand, default_rules, propose
+
+
+@dataclass
+class EarlyWarningView:
+    """What the early warning says about a council, or why it says nothing."""
+
+    available: bool
+    band: str = ""
+    flags: list[str] | None = None
+    reasons: list[str] | None = None
+    score: float | None = None
+    rank: int | None = None
+    message: str = ""
+
+
+def early_warning_for(council, as_at: dt.date | None = None) -> EarlyWarningView:
+    """The council's early-warning assessment if that app can give one; never a guess."""
+    try:
+        from apps.early_warning.services.watchlist import council_assessment
+    except ImportError:
+        return EarlyWarningView(False, message="The early-warning assessment is not available yet.")
+    try:
+        assessment = council_assessment(council, as_at=as_at)
+    except Exception as exc:  # the early warning has no data for this council
+        return EarlyWarningView(
+            False, message=f"The early warning has no assessment for {council.name} ({exc})."
+        )
+    if assessment is None:
+        return EarlyWarningView(
+            False, message=f"The early warning has no assessment for {council.name}."
+        )
+    return EarlyWarningView(
+        True,
+        band=str(assessment.band),
+        flags=list(assessment.flags),
+        reasons=list(assessment.reasons),
+        score=assessment.score,
+        rank=assessment.rank,
+    )
+
+
+def catalogue_order() -> list[str]:
+    return list(Offer.objects.active().values_list("slug", flat=True))
+
+
+def propose_for(
+    band: str, flags: list[str], soft: list[str], rules: TriageRules | None = None
+) -> tuple[Proposal | None, str]:
+    """(proposal, "") or (None, why not)."""
+    try:
+        return propose(band, flags, soft, rules=rules, offer_order=catalogue_order()), ""
+    except UnknownBand as exc:
+        return None, str(exc)
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    council,
+    proposal: Proposal,
+    by,
+    tier: str,
+    offer_slugs: list[str],
+    rationale: str,
+) -> TriageDecision:
+    """Record the decision; 'changed' when the tier or offers differ from the proposal."""
+    changed = tier != proposal.tier or set(offer_slugs) != set(proposal.offers)
+    if changed and not rationale.strip():
+        raise ValueError("Say why you changed the proposed tier or offers.")
+    decision = TriageDecision.objects.create(
+        council=council,
+        band=proposal.band,
+        flags=proposal.flags,
+        soft_intelligence=proposal.soft_intelligence,
+        rules_version=proposal.rules_version or default_rules().version,
+        proposed_tier=proposal.tier,
+        proposed_offers=proposal.offers,
+        proposal_reasons=proposal.reasons,
+        outcome=TriageDecision.Outcome.CHANGED if changed else TriageDecision.Outcome.ACCEPTED,
+        tier=tier,
+        rationale=rationale.strip(),
+        decided_by=by,
+    )
+    decision.offers.set(Offer.objects.filter(slug__in=offer_slugs))
+    return decision
