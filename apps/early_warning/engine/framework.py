@@ -79,6 +79,7 @@ class Indicator:
     min_peers: int = 5
     description: str = ""
     phrase: str = ""  # how a reason names the indicator, e.g. "usable reserves"
+    counts_as_data: bool = True  # False for note counts: they never make data "sufficient"
 
     @property
     def name_in_text(self) -> str:
@@ -146,7 +147,7 @@ def _band(raw: dict, where: str) -> Band:
         raise FrameworkError(f"{where}: unknown band key(s) {sorted(unknown)}")
     if "points" not in raw:
         raise FrameworkError(f"{where}: a band needs 'points'")
-    values = {k: float(raw[k]) for k in EDGE_KEYS if k in raw}
+    values = {k: float(raw[k]) for k in EDGE_KEYS if raw.get(k) is not None}
     return Band(points=float(raw["points"]), label=str(raw.get("label", "")), **values)
 
 
@@ -187,6 +188,7 @@ def _indicator(raw: dict, where: str) -> Indicator:
         min_peers=int(raw.get("min_peers", 5)),
         description=str(raw.get("description", "")),
         phrase=str(raw.get("phrase", "")),
+        counts_as_data=bool(raw.get("counts_as_data", True)),
     )
 
 

@@ -192,7 +192,9 @@ def score_frame(
         pl.col(c) * (i.weight if framework.combine == "weighted_sum" else 1.0)
         for i, c in point_columns
     ]
-    scored = pl.sum_horizontal(pl.col(c).is_not_null() for _, c in point_columns)
+    scored = pl.sum_horizontal(
+        pl.col(f"{i.code}").is_not_null() for i, _ in point_columns if i.counts_as_data
+    )
     if framework.combine == "max":
         total = pl.max_horizontal(weighted)
     else:

@@ -1,0 +1,98 @@
+"""Plain-English reasons: every point a framework awards is explained by indicator, value and
+comparison, e.g. "usable reserves 2.1% of net revenue expenditure, lowest of its 15 nearest
+neighbours (median 14%)". Councillors and chief executives must be able to check each flag."""
+
+from __future__ import annotations
+
+from .framework import Band, Framework, Indicator
+
+OFSTED = {1: "outstanding", 2: "good", 3: "requires improvement", 4: "inadequate"}
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "not known"
+    if unit == "ratio":
+        return f"{value * 100:.{_digits(value * 100)}f}%"
+    if unit == "percent":
+        return f"{value:.{_digits(value)}f}%"
+    if unit == "years":
+        return f"{value:.1f} years" if value < 100 else "100 years or more"
+    if unit == "count":
+        return f"{value:.0f}"
+    if unit == "ofsted":
+        return OFSTED.get(round(value), f"{value:g}")
+    if unit == "z":
+        return f"{value:+.1f}"
+    return f"{value:,.{_digits(value)}f}"
+
+
+def _digits(value: float) -> int:
+    return 0 if abs(value) >= 100 else 1
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _matching_band(indicator: Indicator, value: float) -> Band | None:
+    for band in indicator.bands:
+        checks = [
+            band.eq is None or value == band.eq,
+            band.gt is None or value > band.gt,
+            band.ge is None or value >= band.ge,
+            band.lt is None or value < band.lt,
+            band.le is None or value <= band.le,
+        ]
+        if all(checks):
+            return band
+    return None
+
+
+def indicator_reason(indicator: Indicator, row: dict) -> str | None:
+    """One sentence for one scored indicator of one entity (None if it scored no points)."""
+    points = row.get(f"{indicator.code}__points")
+    value = row.get(indicator.code)
+    if not points or value is None:
+        return None
+    text_value = format_value(value, indicator.unit)
+    period = row.get(f"{indicator.code}__period")
+    when = f" in {period}" if period else ""
+    subject = indicator.name_in_text
+    if indicator.scoring == "peer_z":
+        n = int(row.get(f"{indicator.code}__peer_n") or 0)
+        position = int(row.get(f"{indicator.code}__peer_position") or 0)
+        median = format_value(row.get(f"{indicator.code}__peer_median"), indicator.unit)
+        direction = "lowest" if indicator.polarity == "low_is_bad" else "highest"
+        if position == 1:
+            where = f"{direction} of its {n} nearest neighbours"
+        else:
+            where = f"{_ordinal(position)} {direction} against its {n} nearest neighbours"
+        return f"{subject} {text_value}{when}, {where} (median {median})"
+    band = _matching_band(indicator, value)
+    if band is not None and band.label:
+        comparison = band.label
+    elif band is not None:
+        comparison = band.describe(lambda v: format_value(v, indicator.unit))
+        comparison = f"in the band {comparison}"
+    else:
+        comparison = "flagged"
+    return f"{subject} {text_value}{when}, {comparison}"
+
+
+def reasons_for(framework: Framework, row: dict, limit: int | None = None) -> list[str]:
+    """Reasons for one scored row, most points first."""
+    scored = []
+    for indicator in framework.indicators:
+        text = indicator_reason(indicator, row)
+        if text:
+            weight = indicator.weight if framework.combine == "weighted_sum" else 1.0
+            scored.append((-(row.get(f"{indicator.code}__points") or 0) * weight, text))
+    scored.sort(key=lambda item: item[0])
+    texts = [text for _, text in scored]
+    return texts[:limit] if limit else texts
+
+
+def flags_for(framework: Framework, row: dict) -> list[str]:
+    return [i.code for i in framework.indicators if (row.get(f"{i.code}__points") or 0) > 0]

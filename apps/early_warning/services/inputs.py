@@ -1,0 +1,213 @@
+"""English councils as engine inputs: what was known on a date, their peers, their notes.
+
+The engine scores a flat frame (one row per entity); this module builds it for English councils
+as at a date D, using only:
+- indicator observations published on or before D (`apps.indicators` point-in-time contract);
+  a figure whose period ended more than `max_age_years` before D is treated as unknown, so a
+  council is not judged on stale accounts;
+- councils that existed on D;
+- soft-intelligence warning notes observed on or before D and within the framework's window.
+
+Peers. Oflog's nearest-neighbour groups use 2023 codes, so a council that had ceased to exist by
+then has no group. For such a council (and any council left with fewer than 5 neighbours that
+existed on D) we take councils of the same type that existed on D, preferring its own region,
+nearest in population, up to 15. A former council is also the natural peer of its successor
+councils' neighbours, but the same-type rule needs no such history and treats all alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from apps.early_warning.engine.framework import Framework
+
+PEER_TARGET = 15
+PEER_MINIMUM = 5
+
+
+def council_frame(as_at: dt.date) -> pl.DataFrame:
+    from apps.councils.models import Council
+
+    rows = Council.objects.existing_on(as_at).values(
+        "id", "gss_code", "name", "council_type", "region", "population", "county__gss_code"
+    )
+    frame = pl.DataFrame(
+        list(rows),
+        schema={
+            "id": pl.Int64,
+            "gss_code": pl.Utf8,
+            "name": pl.Utf8,
+            "council_type": pl.Utf8,
+            "region": pl.Utf8,
+            "population": pl.Int64,
+            "county__gss_code": pl.Utf8,
+        },
+    )
+    return frame.rename({"gss_code": "entity", "county__gss_code": "county"})
+
+
+def peer_frame(councils: pl.DataFrame) -> pl.DataFrame:
+    """entity, peer: Oflog nearest neighbours that existed, topped up by same-type councils."""
+    from apps.councils.models import NearestNeighbour
+
+    existing = set(councils["entity"].to_list())
+    oflog = [
+        (c, n)
+        for c, n in NearestNeighbour.objects.values_list(
+            "council__gss_code", "neighbour__gss_code"
+        ).order_by("council__gss_code", "rank")
+        if c in existing and n in existing and c != n
+    ]
+    pairs = pl.DataFrame(oflog, schema={"entity": pl.Utf8, "peer": pl.Utf8}, orient="row")
+    counts = pairs.group_by("entity").len()
+    enough = set(counts.filter(pl.col("len") >= PEER_MINIMUM)["entity"].to_list())
+    lacking = councils.filter(~pl.col("entity").is_in(list(enough)))
+    if lacking.height == 0:
+        return pairs
+    extra = []
+    info = councils.select("entity", "council_type", "region", "population").to_dicts()
+    for row in lacking.to_dicts():
+        same_type = [
+            c
+            for c in info
+            if c["council_type"] == row["council_type"] and c["entity"] != row["entity"]
+        ]
+        population = row["population"] or 0
+        same_type.sort(
+            key=lambda c: (c["region"] != row["region"], abs((c["population"] or 0) - population))
+        )
+        extra += [(row["entity"], c["entity"]) for c in same_type[:PEER_TARGET]]
+    fallback = pl.DataFrame(extra, schema={"entity": pl.Utf8, "peer": pl.Utf8}, orient="row")
+    return pl.concat([pairs.filter(pl.col("entity").is_in(list(enough))), fallback])
+
+
+def referenced_columns(framework: Framework) -> set[str]:
+    names: set[str] = set()
+    for indicator in framework.indicators:
+        names |= set(pl.sql_expr(indicator.measure).meta.root_names())
+        for variant in indicator.variants:
+            names |= set(pl.sql_expr(variant.when).meta.root_names())
+    return names
+
+
+def indicator_inputs(
+    as_at: dt.date,
+    codes: list[str],
+    entities: list[str],
+    *,
+    max_age_years: float = 3.0,
+    observations=None,
+) -> pl.DataFrame:
+    """entity plus, per indicator code, the latest value known on `as_at` and its period label.
+
+    `observations` (pandas, the point-in-time contract's columns) may be passed in; otherwise the
+    indicators app is asked for what was known on `as_at`.
+    """
+    import pandas as pd
+
+    if observations is None:
+        from apps.indicators.services.point_in_time import latest_known_on
+
+        observations = latest_known_on(as_at, indicators=codes)
+    else:
+        from apps.indicators.services.point_in_time import latest_vintages
+
+        frame = observations.copy()
+        frame["published"] = pd.to_datetime(frame["published"])
+        frame["period_end"] = pd.to_datetime(frame["period_end"])
+        frame = latest_vintages(frame[frame["indicator"].isin(codes)], as_at)
+        frame = frame.sort_values(["gss_code", "indicator", "period_end", "published"])
+        observations = frame.drop_duplicates(["gss_code", "indicator"], keep="last")
+        observations = observations.assign(period_end=observations["period_end"].dt.date)
+    base = pl.DataFrame({"entity": entities}, schema={"entity": pl.Utf8})
+    if observations is None or len(observations) == 0:
+        latest = pl.DataFrame(
+            schema={
+                "gss_code": pl.Utf8,
+                "indicator": pl.Utf8,
+                "period": pl.Utf8,
+                "period_end": pl.Date,
+                "value": pl.Float64,
+            }
+        )
+    else:
+        latest = pl.from_pandas(
+            observations[["gss_code", "indicator", "period", "period_end", "value"]]
+        ).with_columns(pl.col("period_end").cast(pl.Date), pl.col("value").cast(pl.Float64))
+    oldest = as_at - dt.timedelta(days=round(365.25 * max_age_years))
+    latest = latest.filter(pl.col("period_end") >= oldest)
+    for code in codes:
+        part = latest.filter(pl.col("indicator") == code).select(
+            pl.col("gss_code").alias("entity"),
+            pl.col("value").alias(code),
+            pl.col("period").alias(f"{code}__period"),
+        )
+        base = base.join(part, on="entity", how="left")
+        if code not in base.columns:
+            base = base.with_columns(pl.lit(None, dtype=pl.Float64).alias(code))
+    return base
+
+
+def note_inputs(as_at: dt.date, entities: list[str], window_days: int = 730) -> pl.DataFrame:
+    """Counts of warning notes observed in the `window_days` up to and including `as_at`.
+
+    Columns: notes_<category> (count), notes_any, notes_high (severity high), notes_severity
+    (sum of severities). Local-context notes are not counted: they are shown beside flags."""
+    from apps.early_warning.models import WARNING_CATEGORIES, SoftIntelligence
+
+    since = as_at - dt.timedelta(days=window_days)
+    rows = (
+        SoftIntelligence.objects.warnings()
+        .filter(observed_on__lte=as_at, observed_on__gt=since)
+        .values_list("council__gss_code", "category", "severity")
+    )
+    notes = pl.DataFrame(
+        list(rows),
+        schema={"entity": pl.Utf8, "category": pl.Utf8, "severity": pl.Int64},
+        orient="row",
+    )
+    base = pl.DataFrame({"entity": entities}, schema={"entity": pl.Utf8})
+    aggs = [
+        (pl.col("category") == c).sum().cast(pl.Float64).alias(f"notes_{c}")
+        for c in WARNING_CATEGORIES
+    ]
+    aggs += [
+        pl.len().cast(pl.Float64).alias("notes_any"),
+        (pl.col("severity") >= 3).sum().cast(pl.Float64).alias("notes_high"),
+        pl.col("severity").sum().cast(pl.Float64).alias("notes_severity"),
+    ]
+    counts = notes.group_by("entity").agg(aggs)
+    out = base.join(counts, on="entity", how="left")
+    return out.with_columns(pl.exclude("entity").fill_null(0.0))
+
+
+def build_inputs(
+    framework: Framework, as_at: dt.date, *, observations=None, include_notes: bool = True
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(councils, inputs, peers) for scoring `framework` as at `as_at`."""
+    councils = council_frame(as_at)
+    entities = councils["entity"].to_list()
+    wanted = referenced_columns(framework)
+    note_columns = {c for c in wanted if c.startswith("notes_")}
+    codes = sorted(wanted - note_columns - {"entity_class", "council_type", "region"})
+    max_age = float(framework.source.get("max_age_years", 3.0))
+    inputs = indicator_inputs(
+        as_at, codes, entities, max_age_years=max_age, observations=observations
+    )
+    inputs = inputs.join(
+        councils.select("entity", "name", pl.col("council_type").alias("entity_class")),
+        on="entity",
+    )
+    if note_columns:
+        if include_notes:
+            window = int(framework.source.get("notes_window_days", 730))
+            notes = note_inputs(as_at, entities, window)
+        else:
+            notes = pl.DataFrame({"entity": entities})
+        for column in note_columns:
+            if column not in notes.columns:
+                notes = notes.with_columns(pl.lit(0.0).alias(column))
+        inputs = inputs.join(notes.select("entity", *sorted(note_columns)), on="entity")
+    return councils, inputs, peer_frame(councils)

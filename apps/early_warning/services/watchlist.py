@@ -1,0 +1,124 @@
+"""The watchlist: every English council that existed on a date, scored with what was known then.
+
+`compute_watchlist(as_at, framework)` returns a pandas DataFrame (gss_code, name, rank, score,
+band, top_reasons, flags, plus per-indicator value/points/peer columns); `council_assessment`
+gives one council's result as a small dataclass for other apps (engagement triage calls it).
+Soft-intelligence notes are confidential: pass `include_notes=False` for anything a person who
+cannot see case detail will read (public and aggregate views use published data only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+import polars as pl
+
+from apps.early_warning.engine import Framework, load_framework, score_frame
+from apps.early_warning.engine.reasons import flags_for, reasons_for
+from apps.early_warning.services.inputs import build_inputs
+
+DEFAULT_FRAMEWORK = "england_early_warning"
+TOP_REASONS = 3
+
+
+def resolve_framework(framework: str | Framework | None) -> Framework:
+    if isinstance(framework, Framework):
+        return framework
+    return load_framework(framework or DEFAULT_FRAMEWORK)
+
+
+def score_councils(
+    as_at: dt.date,
+    framework: str | Framework | None = None,
+    *,
+    include_notes: bool = True,
+    observations=None,
+) -> tuple[Framework, pl.DataFrame]:
+    """The engine's full result for every council existing on `as_at` (polars)."""
+    fw = resolve_framework(framework)
+    councils, inputs, peers = build_inputs(
+        fw, as_at, observations=observations, include_notes=include_notes
+    )
+    scored = score_frame(fw, inputs, peers=peers)
+    periods = [c for c in inputs.columns if c.endswith("__period")]
+    scored = scored.join(inputs.select("entity", *periods), on="entity", how="left")
+    scored = scored.join(
+        councils.select("entity", "council_type", "region", "county"), on="entity", how="left"
+    )
+    return fw, scored.sort("rank")
+
+
+def compute_watchlist(
+    as_at: dt.date,
+    framework: str | None = None,
+    *,
+    include_notes: bool = True,
+    observations=None,
+) -> pd.DataFrame:
+    """Ranked watchlist as at `as_at` (rank 1 = most concern); insufficient data ranked last."""
+    fw, scored = score_councils(
+        as_at, framework, include_notes=include_notes, observations=observations
+    )
+    rows = scored.to_dicts()
+    reasons = [reasons_for(fw, row) for row in rows]
+    frame = scored.to_pandas()
+    frame.insert(0, "gss_code", frame.pop("entity"))
+    frame["top_reasons"] = [r[:TOP_REASONS] for r in reasons]
+    frame["reasons"] = reasons
+    frame["flags"] = [flags_for(fw, row) for row in rows]
+    frame["tag"] = [fw.tag_for(band) for band in frame["band"]]
+    frame["percentile"] = frame["rank"] / len(frame) * 100 if len(frame) else []
+    frame.attrs["framework"] = fw
+    lead = ["gss_code", "name", "rank", "score", "band", "top_reasons", "flags"]
+    return frame[lead + [c for c in frame.columns if c not in lead]]
+
+
+@dataclass
+class Assessment:
+    gss_code: str
+    name: str
+    framework: str
+    as_at: dt.date
+    band: str
+    score: float | None
+    rank: int | None
+    out_of: int
+    reasons: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+def council_assessment(
+    council, as_at: dt.date | None = None, framework: str | None = None, *, include_notes=True
+) -> Assessment:
+    """One council's band, score, rank and reasons (for triage and the council page)."""
+    as_at = as_at or dt.date.today()
+    watchlist = compute_watchlist(as_at, framework, include_notes=include_notes)
+    fw: Framework = watchlist.attrs["framework"]
+    match = watchlist[watchlist["gss_code"] == council.gss_code]
+    if match.empty:
+        return Assessment(
+            council.gss_code,
+            council.name,
+            fw.name,
+            as_at,
+            fw.insufficient_label,
+            None,
+            None,
+            len(watchlist),
+        )
+    row = match.iloc[0]
+    score = None if pd.isna(row["score"]) else float(row["score"])
+    return Assessment(
+        gss_code=council.gss_code,
+        name=council.name,
+        framework=fw.name,
+        as_at=as_at,
+        band=str(row["band"]),
+        score=score,
+        rank=int(row["rank"]),
+        out_of=len(watchlist),
+        reasons=list(row["reasons"]),
+        flags=list(row["flags"]),
+    )

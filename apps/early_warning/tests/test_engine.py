@@ -1,0 +1,168 @@
+"""The framework engine on small hand-made frames: band edges, peer z-scores, combining, reasons."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from apps.early_warning.engine import FrameworkError, load_framework, score_frame
+from apps.early_warning.engine.framework import parse_framework
+from apps.early_warning.engine.reasons import reasons_for
+
+
+def framework(indicators: list[dict], **combine) -> object:
+    return parse_framework(
+        {
+            "framework": {"name": "t", "title": "Test", "version": "0", "status": "test"},
+            "combine": {"method": "sum", **combine},
+            "designation": [{"label": "High", "min": 20}, {"label": "Low", "min": 5}],
+            "indicator": indicators,
+        }
+    )
+
+
+def test_band_edges_follow_inclusive_and_exclusive_bounds_as_written():
+    fw = framework(
+        [
+            {
+                "code": "fb",
+                "title": "Fund balance",
+                "measure": "x",
+                "bands": [
+                    {"le": 0.0, "points": 25},
+                    {"gt": 0.0, "le": 0.0333, "points": 18.75},
+                    {"gt": 0.0333, "le": 0.0667, "points": 12.5},
+                ],
+            }
+        ]
+    )
+    values = [-1.0, 0.0, 0.00001, 0.0333, 0.03331, 0.0667, 0.0668, None]
+    inputs = pl.DataFrame({"entity": [str(i) for i in range(len(values))], "x": values})
+    out = score_frame(fw, inputs).sort("entity")
+    assert out["fb__points"].to_list() == [25, 25, 18.75, 18.75, 12.5, 12.5, 0, None]
+
+
+def test_fsms_designation_bands_at_their_edges():
+    fw = load_framework("nys_fsms_2017_municipal")
+    assert fw.designation_for(65.0) == "Significant Fiscal Stress"
+    assert fw.designation_for(64.9) == "Moderate Fiscal Stress"
+    assert fw.designation_for(55.0) == "Moderate Fiscal Stress"
+    assert fw.designation_for(54.9) == "Susceptible Fiscal Stress"
+    assert fw.designation_for(45.0) == "Susceptible Fiscal Stress"
+    assert fw.designation_for(44.9) == "No Designation"
+
+
+def test_variants_apply_bands_by_entity_class():
+    fw = load_framework("nys_fsms_2017_municipal")
+    cash = fw.indicator("cash_months")
+    small = framework(
+        [
+            {
+                "code": "cash_months",
+                "title": cash.title,
+                "measure": "v",
+                "variants": [
+                    {"when": v.when, "bands": [b.__dict__ for b in v.bands]} for v in cash.variants
+                ],
+            }
+        ]
+    )
+    inputs = pl.DataFrame(
+        {"entity": ["a", "b"], "v": [0.45, 0.45], "entity_class": ["City", "Town"]}
+    )
+    out = score_frame(small, inputs).sort("entity")
+    assert out["cash_months__points"].to_list() == [10.0, 6.67]
+
+
+PEERS_FW = [
+    {
+        "code": "reserves",
+        "title": "Usable reserves",
+        "phrase": "usable reserves",
+        "measure": "reserves",
+        "unit": "percent",
+        "scoring": "peer_z",
+        "polarity": "low_is_bad",
+        "min_peers": 3,
+        "bands": [{"ge": 2, "points": 20}, {"ge": 1, "points": 10}],
+    }
+]
+
+
+def _peer_case():
+    # entity a has neighbours b..f; their values 10, 12, 14, 16, 40 (an outlier)
+    inputs = pl.DataFrame(
+        {
+            "entity": ["a", "b", "c", "d", "e", "f"],
+            "reserves": [2.1, 10.0, 12.0, 14.0, 16.0, 40.0],
+        }
+    )
+    peers = pl.DataFrame({"entity": ["a"] * 5, "peer": ["b", "c", "d", "e", "f"]})
+    return inputs, peers
+
+
+def test_peer_z_uses_median_and_mad_of_the_neighbours():
+    inputs, peers = _peer_case()
+    out = score_frame(framework(PEERS_FW), inputs, peers=peers)
+    a = out.filter(pl.col("entity") == "a").to_dicts()[0]
+    # median 14, absolute deviations 4, 2, 0, 2, 26 -> MAD 2; z = (2.1 - 14) / (1.4826 * 2)
+    assert a["reserves__peer_median"] == 14.0
+    assert a["reserves__peer_mad"] == 2.0
+    assert a["reserves__z"] == pytest.approx((14.0 - 2.1) / (1.4826 * 2), rel=1e-6)
+    assert a["reserves__peer_position"] == 1 and a["reserves__peer_n"] == 5
+    assert a["reserves__points"] == 20
+    # councils without enough peers are not compared (no points, not a zero)
+    b = out.filter(pl.col("entity") == "b").to_dicts()[0]
+    assert b["reserves__z"] is None and b["reserves__points"] is None
+
+
+def test_reason_names_indicator_value_and_comparison():
+    inputs, peers = _peer_case()
+    fw = framework(PEERS_FW)
+    out = score_frame(fw, inputs, peers=peers)
+    a = out.filter(pl.col("entity") == "a").to_dicts()[0]
+    assert reasons_for(fw, a) == [
+        "usable reserves 2.1%, lowest of its 5 nearest neighbours (median 14.0%)"
+    ]
+
+
+def test_weighted_sum_cap_max_and_insufficient_data():
+    inds = [
+        {
+            "code": "x",
+            "title": "X",
+            "measure": "x",
+            "weight": 2,
+            "bands": [{"ge": 1, "points": 10}],
+        },
+        {"code": "y", "title": "Y", "measure": "y", "bands": [{"ge": 1, "points": 8}]},
+    ]
+    inputs = pl.DataFrame({"entity": ["a", "b", "c"], "x": [1.0, 0.0, None], "y": [1.0, 1.0, None]})
+    weighted = score_frame(framework(inds, method="weighted_sum", cap=25), inputs)
+    assert dict(zip(weighted["entity"], weighted["score"], strict=True)) == {
+        "a": 25.0,
+        "b": 8.0,
+        "c": None,
+    }
+    assert weighted.filter(pl.col("entity") == "c")["band"].item() == "insufficient data"
+    assert weighted["rank"].to_list() == [1, 2, 3]
+    biggest = score_frame(framework(inds, method="max"), inputs)
+    assert biggest.filter(pl.col("entity") == "a")["score"].item() == 10
+
+
+def test_bad_framework_files_are_refused_clearly():
+    with pytest.raises(FrameworkError, match="scoring must be one of"):
+        framework([{"code": "x", "title": "X", "measure": "x", "scoring": "magic", "bands": []}])
+    with pytest.raises(FrameworkError, match="unknown input"):
+        score_frame(
+            framework([{"code": "x", "title": "X", "measure": "nope", "bands": [{"points": 1}]}]),
+            pl.DataFrame({"entity": ["a"], "x": [1.0]}),
+        )
+    with pytest.raises(FrameworkError, match="no framework"):
+        load_framework("does_not_exist")
+
+
+def test_shipped_frameworks_load_with_metadata():
+    for name in ("england_early_warning", "cipfa_style_resilience", "nys_fsms_2017_school"):
+        fw = load_framework(name)
+        assert fw.version and fw.status and fw.changelog
