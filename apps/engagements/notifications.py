@@ -7,7 +7,9 @@ never tells anyone about a case they could not open.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,6 +19,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 SUBJECT_PREFIX = "[Nowhere Left Behind] "
+_muted = ContextVar("engagement_notifications_muted", default=False)
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """No transition emails inside this block (demo data set-up, bulk imports)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
 
 
 def _base_url() -> str:
@@ -62,6 +75,8 @@ def _send(messages: Iterable[EmailMessage]) -> int:
 def transition_made(engagement_id: int, transition_name: str) -> int:
     from apps.engagements.models import Engagement
 
+    if _muted.get():
+        return 0
     engagement = Engagement.objects.select_related("council").get(pk=engagement_id)
     last = engagement.transitions.order_by("-at", "-pk").first()
     to = recipients_for(engagement)

@@ -41,6 +41,13 @@ def early_warning_for(council, as_at: dt.date | None = None) -> EarlyWarningView
         return EarlyWarningView(
             False, message=f"The early warning has no assessment for {council.name}."
         )
+    if assessment.score is None:
+        return EarlyWarningView(
+            False,
+            band=str(assessment.band),
+            message=f"The early warning has too little data to assess {council.name} "
+            f"({assessment.band}).",
+        )
     return EarlyWarningView(
         True,
         band=str(assessment.band),

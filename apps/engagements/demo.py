@@ -1,0 +1,173 @@
+"""Demo engagements for `make run`: clearly labelled demo, one or more in every state, for real
+councils, tied to the demo users (Croydon has a plan in delivery; Slough has a case Croydon's user
+must not see; the demo peer is deployed to Croydon's). Idempotent: a council that already has a
+demo engagement is left alone. The cases are fictional; the councils are real."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import Role, User
+from apps.councils.models import Council
+from apps.engagements import notifications, services
+from apps.engagements.models import Engagement, Transition
+
+TODAY = None  # resolved at run time
+
+# (gss, title, path of transitions, actions?) -- dates are days before today.
+DEMO = [
+    ("E09000008", "Financial resilience and recovery (demo)", "in_delivery", True),
+    ("E06000039", "Budget gap and governance (demo)", "progress_review", True),
+    ("E09000030", "Concerns from the early warning (demo)", "identified", False),
+    ("E09000012", "Leadership changes (demo)", "first_conversation", False),
+    ("E06000034", "Borrowing and investments (demo)", "need_acknowledged", False),
+    ("E07000217", "Commercial investment exposure (demo)", "support_agreed", False),
+    ("E06000018", "Children's services improvement (demo)", "closed_improved", True),
+    ("E08000025", "Equal pay liabilities and finance (demo)", "escalated", True),
+    ("E06000057", "Reserves falling (demo)", "declined", False),
+]
+
+STEPS = {
+    "start_conversation": {"conversation_date": -200, "with_whom": "Chief executive and leader"},
+    "acknowledge_need": {
+        "consent_given_by": "Council leader (demo)",
+        "consent_role": "Leader of the council",
+        "consent_date": -180,
+        "consent_scope": "Finances, governance and the improvement plan; findings shared with "
+        "the regional associate, the national programme team and deployed peers.",
+    },
+    "agree_support": {
+        "terms": "Finance peer review, then an intensive support package for 12 months; "
+        "progress reported to the council's cabinet each quarter.",
+        "offers": ["finance-peer-review", "bespoke-intensive-support"],
+    },
+    "start_delivery": {"delivery_started": -120, "next_review_due": 60},
+    "begin_review": {"review_date": -20, "findings": "Savings on track; governance improving."},
+    "close_improved": {"outcome": "Balanced budget set with reserves restored (demo)."},
+    "escalate": {
+        "escalated_to": "government",
+        "escalation_reason": "Budget cannot be balanced without exceptional support (demo).",
+    },
+    "decline": {"decline_reason": "The council prefers to act alone for now (demo)."},
+}
+
+PATHS = {
+    "identified": [],
+    "first_conversation": ["start_conversation"],
+    "need_acknowledged": ["start_conversation", "acknowledge_need"],
+    "support_agreed": ["start_conversation", "acknowledge_need", "agree_support"],
+    "in_delivery": ["start_conversation", "acknowledge_need", "agree_support", "start_delivery"],
+    "progress_review": [
+        "start_conversation",
+        "acknowledge_need",
+        "agree_support",
+        "start_delivery",
+        "begin_review",
+    ],
+    "closed_improved": [
+        "start_conversation",
+        "acknowledge_need",
+        "agree_support",
+        "start_delivery",
+        "begin_review",
+        "close_improved",
+    ],
+    "escalated": [
+        "start_conversation",
+        "acknowledge_need",
+        "agree_support",
+        "start_delivery",
+        "escalate",
+    ],
+    "declined": ["start_conversation", "decline"],
+}
+
+ACTIONS = [
+    ("Agree a balanced medium-term financial plan", "Section 151 officer", -30, "red", ""),
+    ("Review the capital programme and borrowing", "Director of finance", 20, "amber", ""),
+    (
+        "Refresh the constitution and scrutiny arrangements",
+        "Monitoring officer",
+        45,
+        "green",
+        "Draft presented to audit committee",
+    ),
+    ("Member development programme on financial literacy", "Leader", 90, "amber", ""),
+]
+
+
+def _resolve(value, today: dt.date):
+    return (today + dt.timedelta(days=value)).isoformat() if isinstance(value, int) else value
+
+
+def _by_for(council: Council) -> User | None:
+    ra = User.objects.filter(role=Role.REGIONAL_ASSOCIATE, region=council.region).first()
+    return ra or User.objects.filter(role=Role.PROGRAMME_MANAGER).first()
+
+
+@transaction.atomic
+def _make(
+    council: Council, title: str, target: str, with_actions: bool, today: dt.date
+) -> Engagement:
+    by = _by_for(council)
+    engagement = services.create_engagement(
+        council=council,
+        title=title,
+        summary="Demo record: a fictional case to show how the service works.",
+        by=by,
+        is_demo=True,
+    )
+    path = PATHS[target]
+    for name in path:
+        if name == "start_delivery" and with_actions:
+            for action_title, owner, due, rag, evidence in ACTIONS:
+                services.add_action(
+                    engagement,
+                    by=by,
+                    title=action_title,
+                    owner=owner,
+                    due_date=today + dt.timedelta(days=due),
+                    rag=rag,
+                    evidence=evidence,
+                )
+        data = {k: _resolve(v, today) for k, v in STEPS[name].items()}
+        engagement = services.transition(
+            engagement, name, by=by, reason=f"Demo step: {name.replace('_', ' ')}", data=data
+        )
+    # Spread the demo history over the past months so time-in-state figures mean something.
+    moves = list(Transition.objects.filter(engagement=engagement).order_by("pk"))
+    start = timezone.now() - dt.timedelta(days=30 * max(len(moves), 1) + 10)
+    for index, move in enumerate(moves):
+        Transition.objects.filter(pk=move.pk).update(at=start + dt.timedelta(days=30 * index))
+    Engagement.objects.filter(pk=engagement.pk).update(
+        created_at=start, state_changed_at=start + dt.timedelta(days=30 * (len(moves) - 1))
+    )
+    return engagement
+
+
+def ensure_demo_engagements(stdout=None) -> int:
+    """Create the demo engagements that are missing; returns how many were created."""
+    today = timezone.localdate()
+    created = 0
+    with notifications.muted():
+        for gss, title, target, with_actions in DEMO:
+            council = Council.objects.filter(gss_code=gss).first()
+            if council is None or _by_for(council) is None:
+                continue
+            if Engagement.objects.filter(council=council, is_demo=True).exists():
+                continue
+            _make(council, title, target, with_actions, today)
+            created += 1
+        croydon = Engagement.objects.filter(council__gss_code="E09000008", is_demo=True).first()
+        peer = User.objects.filter(username="peer", role=Role.PEER).first()
+        if croydon and peer and not croydon.members.filter(user=peer).exists():
+            services.deploy(croydon, peer, "lead_officer_peer", by=_by_for(croydon.council))
+    if stdout:
+        stdout.write(
+            f"   demo engagements: {created} created, "
+            f"{Engagement.objects.filter(is_demo=True).count()} in all\n"
+        )
+    return created
