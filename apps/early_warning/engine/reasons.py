@@ -57,7 +57,7 @@ def indicator_reason(indicator: Indicator, row: dict) -> str | None:
     if not points or value is None:
         return None
     text_value = format_value(value, indicator.unit)
-    period = row.get(f"{indicator.code}__period")
+    period = row.get(f"{indicator.code}__period") or row.get(f"{indicator.measure.strip()}__period")
     when = f" in {period}" if period else ""
     subject = indicator.name_in_text
     if indicator.scoring == "peer_z":

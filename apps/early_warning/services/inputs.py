@@ -133,9 +133,22 @@ def indicator_inputs(
             }
         )
     else:
-        latest = pl.from_pandas(
-            observations[["gss_code", "indicator", "period", "period_end", "value"]]
-        ).with_columns(pl.col("period_end").cast(pl.Date), pl.col("value").cast(pl.Float64))
+        latest = pl.DataFrame(
+            {
+                "gss_code": observations["gss_code"].astype(str).tolist(),
+                "indicator": observations["indicator"].astype(str).tolist(),
+                "period": observations["period"].astype(str).tolist(),
+                "period_end": list(observations["period_end"]),
+                "value": observations["value"].astype(float).tolist(),
+            },
+            schema={
+                "gss_code": pl.Utf8,
+                "indicator": pl.Utf8,
+                "period": pl.Utf8,
+                "period_end": pl.Date,
+                "value": pl.Float64,
+            },
+        )
     oldest = as_at - dt.timedelta(days=round(365.25 * max_age_years))
     latest = latest.filter(pl.col("period_end") >= oldest)
     for code in codes:

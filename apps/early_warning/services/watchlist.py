@@ -50,6 +50,28 @@ def score_councils(
     return fw, scored.sort("rank")
 
 
+_cache: dict[tuple, pd.DataFrame] = {}
+_CACHE_SIZE = 32
+
+
+def _data_stamp() -> tuple:
+    """Changes whenever observations, notes or councils change, so cached lists stay true."""
+    from django.db.models import Count, Max
+
+    from apps.councils.models import Council
+    from apps.early_warning.models import SoftIntelligence
+
+    try:
+        from apps.indicators.services.point_in_time import _table_key
+
+        observations = _table_key()
+    except ImportError:  # pragma: no cover - indicators app not installed
+        observations = None
+    notes = SoftIntelligence.objects.aggregate(n=Count("id"), top=Max("id"))
+    councils = Council.objects.aggregate(n=Count("id"), top=Max("id"))
+    return (observations, tuple(notes.values()), tuple(councils.values()))
+
+
 def compute_watchlist(
     as_at: dt.date,
     framework: str | None = None,
@@ -58,13 +80,27 @@ def compute_watchlist(
     observations=None,
 ) -> pd.DataFrame:
     """Ranked watchlist as at `as_at` (rank 1 = most concern); insufficient data ranked last."""
+    if observations is not None:
+        return _compute(as_at, framework, include_notes, observations)
+    key = (as_at, framework or DEFAULT_FRAMEWORK, include_notes, _data_stamp())
+    if key not in _cache:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = _compute(as_at, framework, include_notes, None)
+    frame = _cache[key].copy()
+    frame.attrs = dict(_cache[key].attrs)
+    return frame
+
+
+def _compute(as_at, framework, include_notes, observations) -> pd.DataFrame:
     fw, scored = score_councils(
         as_at, framework, include_notes=include_notes, observations=observations
     )
     rows = scored.to_dicts()
     reasons = [reasons_for(fw, row) for row in rows]
-    frame = scored.to_pandas()
+    frame = pd.DataFrame(scored.to_dict(as_series=False))
     frame.insert(0, "gss_code", frame.pop("entity"))
+    frame["score"] = pd.to_numeric(frame["score"], errors="coerce").astype(float)
     frame["top_reasons"] = [r[:TOP_REASONS] for r in reasons]
     frame["reasons"] = reasons
     frame["flags"] = [flags_for(fw, row) for row in rows]

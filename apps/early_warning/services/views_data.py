@@ -1,0 +1,74 @@
+"""What the council early-warning page and API show: assembled here so both say the same thing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from apps.accounts import permissions
+from apps.early_warning.models import SoftIntelligence
+from apps.early_warning.services.watchlist import Assessment, compute_watchlist
+
+
+def _num(value):
+    if value is None:
+        return None
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if value != value else value
+
+
+def council_detail(council, as_at: dt.date, framework: str | None, user) -> dict:
+    """Assessment, per-indicator detail and (if allowed) notes for one council as at a date."""
+    include_notes = permissions.is_national(user)
+    frame = compute_watchlist(as_at, framework, include_notes=include_notes)
+    fw = frame.attrs["framework"]
+    match = frame[frame["gss_code"] == council.gss_code]
+    row = match.iloc[0].to_dict() if not match.empty else {}
+    assessment = Assessment(
+        gss_code=council.gss_code,
+        name=council.name,
+        framework=fw.name,
+        as_at=as_at,
+        band=row.get("band", fw.insufficient_label),
+        score=_num(row.get("score")),
+        rank=int(row["rank"]) if row else None,
+        out_of=len(frame),
+        reasons=list(row.get("reasons", [])),
+        flags=list(row.get("flags", [])),
+    )
+    indicators = []
+    for indicator in fw.indicators:
+        n = _num(row.get(f"{indicator.code}__peer_n"))
+        indicators.append(
+            {
+                "code": indicator.code,
+                "title": indicator.title,
+                "measure": indicator.measure,
+                "unit": indicator.unit,
+                "scoring": indicator.scoring,
+                "polarity": indicator.polarity,
+                "value": _num(row.get(indicator.code)),
+                "period": row.get(f"{indicator.measure}__period") or None,
+                "points": _num(row.get(f"{indicator.code}__points")),
+                "peer_median": _num(row.get(f"{indicator.code}__peer_median")),
+                "peer_n": int(n) if n is not None else None,
+                "z": _num(row.get(f"{indicator.code}__z")),
+            }
+        )
+    notes = None
+    if permissions.can_view_council_cases(user, council):
+        notes = list(
+            SoftIntelligence.objects.visible_to(user)
+            .filter(council=council, observed_on__lte=as_at)
+            .select_related("council", "author")
+        )
+    return {
+        "framework": fw,
+        "assessment": assessment,
+        "indicators": indicators,
+        "notes": notes,
+        "includes_notes": include_notes,
+        "row": row,
+    }
