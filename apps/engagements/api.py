@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from apps.accounts import permissions
@@ -184,16 +184,16 @@ def list_engagements(request, state: str = "", region: str = ""):
 def create_engagement(request, payload: EngagementIn):
     council = Council.objects.filter(gss_code=payload.council_gss.strip().upper()).first()
     if council is None:
-        return 404, {"detail": f"No council with GSS code {payload.council_gss!r}"}
+        return Status(404, {"detail": f"No council with GSS code {payload.council_gss!r}"})
     try:
         engagement = services.create_engagement(
             council=council, title=payload.title, summary=payload.summary, by=request.user
         )
     except PermissionDenied:
-        return 403, {"detail": "You may not open engagements for this council."}
+        return Status(403, {"detail": "You may not open engagements for this council."})
     except ValidationError as exc:
-        return 422, {"detail": _validation_message(exc)}
-    return 201, engagement
+        return Status(422, {"detail": _validation_message(exc)})
+    return Status(201, engagement)
 
 
 @router.get("/workflow", summary="The lifecycle: states, transitions, required data")
@@ -249,10 +249,10 @@ def make_transition(request, engagement_id: int, payload: TransitionIn):
             data=payload.data,
         )
     except PermissionDenied:
-        return 403, {"detail": "You may not change this engagement."}
+        return Status(403, {"detail": "You may not change this engagement."})
     except workflow.TransitionRefused as exc:
-        return (400 if exc.errors else 409), {"detail": exc.message, "errors": exc.errors}
-    return 200, engagement
+        return Status(400 if exc.errors else 409, {"detail": exc.message, "errors": exc.errors})
+    return Status(200, engagement)
 
 
 @router.get("/{engagement_id}/actions", response=list[ActionOut], summary="Improvement plan")
@@ -270,10 +270,10 @@ def add_action(request, engagement_id: int, payload: ActionIn):
     try:
         action = services.add_action(engagement, by=request.user, **payload.dict())
     except PermissionDenied:
-        return 403, {"detail": "You may not change this engagement."}
+        return Status(403, {"detail": "You may not change this engagement."})
     except ValidationError as exc:
-        return 422, {"detail": _validation_message(exc)}
-    return 201, action
+        return Status(422, {"detail": _validation_message(exc)})
+    return Status(201, action)
 
 
 @router.patch(
@@ -289,10 +289,10 @@ def update_action(request, engagement_id: int, action_id: int, payload: ActionPa
     try:
         action = services.update_action(action, by=request.user, reason=reason, **changes)
     except PermissionDenied:
-        return 403, {"detail": "You may not change this engagement."}
+        return Status(403, {"detail": "You may not change this engagement."})
     except ValidationError as exc:
-        return 422, {"detail": _validation_message(exc)}
-    return 200, action
+        return Status(422, {"detail": _validation_message(exc)})
+    return Status(200, action)
 
 
 @router.get("/{engagement_id}/audit", response=list[AuditOut], summary="Audit trail")

@@ -65,6 +65,8 @@ class Dashboard:
         """Time in state, with small groups' figures withheld from aggregate-only viewers."""
         rows = []
         for row in self.time_in_state.to_dict("records"):
+            for key in ("median_days", "mean_days"):
+                row[key] = None if pd.isna(row[key]) else row[key]
             row["shown"] = self.display(row["engagements"])
             if self.suppressed and row["engagements"] < SUPPRESS_BELOW:
                 row["median_days"] = row["mean_days"] = None

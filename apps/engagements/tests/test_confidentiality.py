@@ -1,0 +1,156 @@
+"""Every role through the web pages, the API and the exports: refused access is 403 or 404,
+never data, never a count that leaks a case."""
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["detail", "audit"]
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def visible_ids(people, who, cases) -> set[int]:
+    expected = {
+        "pm": {"croydon_live", "croydon_early", "slough", "hackney"},
+        "ra_london": {"croydon_live", "croydon_early", "hackney"},
+        "ra_se": {"slough"},
+        "croydon": {"croydon_live"},  # not croydon_early: no consent yet
+        "slough": {"slough"},
+        "peer": {"croydon_live"},
+        "other_peer": set(),
+        "board": set(),
+    }[who]
+    return {getattr(cases, name).pk for name in expected}
+
+
+ROLES = ["pm", "ra_london", "ra_se", "croydon", "slough", "peer", "other_peer", "board"]
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_api_list_and_detail_follow_the_rules(people, cases, token_for, who):
+    user = getattr(people, who)
+    headers = token_for(user)
+    response = Client().get("/api/engagements/", **headers)
+    expected = visible_ids(people, who, cases)
+    if who == "board":
+        assert response.status_code == 403
+        assert "Croydon" not in response.content.decode()
+    else:
+        assert response.status_code == 200
+        assert {row["id"] for row in response.json()} == expected
+    for name in ("croydon_live", "croydon_early", "slough", "hackney"):
+        pk = getattr(cases, name).pk
+        for path in (
+            f"/api/engagements/{pk}",
+            f"/api/engagements/{pk}/audit",
+            f"/api/engagements/{pk}/actions",
+        ):
+            got = Client().get(path, **headers)
+            if pk in expected:
+                assert got.status_code == 200, path
+            else:
+                assert got.status_code in (403, 404), path
+                body = got.content.decode()
+                assert "Croydon" not in body and "Slough" not in body
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_web_pages_follow_the_rules(people, cases, who):
+    client = client_for(getattr(people, who))
+    expected = visible_ids(people, who, cases)
+    listing = client.get("/engagements/")
+    if who == "board":
+        assert listing.status_code == 403
+    else:
+        assert listing.status_code == 200
+        shown = {e.pk for e in listing.context["engagements"]}
+        assert shown == expected
+    for name in ("croydon_live", "croydon_early", "slough", "hackney"):
+        engagement = getattr(cases, name)
+        for page in (f"/engagements/{engagement.pk}/", f"/engagements/{engagement.pk}/audit/"):
+            got = client.get(page)
+            if engagement.pk in expected:
+                assert got.status_code == 200
+                assert engagement.title in got.content.decode()
+            else:
+                assert got.status_code in (403, 404)
+                assert engagement.title not in got.content.decode()
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_csv_and_xlsx_exports_follow_the_rules(people, cases, who):
+    client = client_for(getattr(people, who))
+    expected = visible_ids(people, who, cases)
+    got_csv = client.get("/engagements/?format=csv")
+    got_xlsx = client.get("/engagements/?format=xlsx")
+    if who == "board":
+        assert got_csv.status_code == 403 and got_xlsx.status_code == 403
+        return
+    rows = list(csv.DictReader(io.StringIO(got_csv.content.decode())))
+    assert {int(r["Engagement id"]) for r in rows} == expected
+    book = load_workbook(io.BytesIO(got_xlsx.content))
+    sheet = book["Engagements"]
+    ids = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert ids == expected
+    action_ids = {
+        row[0] for row in book["Improvement plan actions"].iter_rows(min_row=2, values_only=True)
+    }
+    assert action_ids <= expected
+
+
+def test_council_user_filters_cannot_reveal_other_councils(people, cases):
+    client = client_for(people.croydon)
+    got = client.get("/engagements/?region=South+East&format=csv")
+    assert got.content.decode().count("\n") == 1  # header only: no Slough, no count of it
+
+
+def test_council_user_cannot_change_their_own_case(people, cases, token_for):
+    pk = cases.croydon_live.pk
+    got = Client().post(
+        f"/api/engagements/{pk}/transitions",
+        {"transition": "begin_review", "reason": "x", "data": {}},
+        content_type="application/json",
+        **token_for(people.croydon),
+    )
+    assert got.status_code == 403
+    web = client_for(people.croydon).get(f"/engagements/{pk}/transitions/begin_review/")
+    assert web.status_code == 403
+
+
+def test_unauthenticated_gets_nothing(cases):
+    assert Client().get("/api/engagements/").status_code == 401
+    assert Client().get(f"/api/engagements/{cases.slough.pk}").status_code == 401
+    web = Client().get(f"/engagements/{cases.slough.pk}/")
+    assert web.status_code == 302 and "/accounts/sign-in/" in web["Location"]
+    assert Client().get("/engagements/?format=csv").status_code == 302
+
+
+def test_board_member_sees_aggregates_only(people, cases, token_for):
+    client = client_for(people.board)
+    page = client.get("/engagements/dashboard/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    for case in (cases.croydon_live, cases.slough, cases.hackney):
+        assert case.title not in body and case.council.name not in body
+    assert "fewer than 3" in body  # small counts suppressed
+    figures = Client().get("/api/engagements/figures", **token_for(people.board)).json()
+    assert figures["total"] == 4
+    assert figures["by_state"]["identified"] == "fewer than 3"
+    london = next(r for r in figures["by_region"] if r["region"] == "London")
+    assert london["open"] == "3"
+    assert "Croydon" not in str(figures)
+
+
+def test_council_user_figures_count_only_their_visible_cases(people, cases, token_for):
+    figures = Client().get("/api/engagements/figures", **token_for(people.croydon)).json()
+    assert figures["total"] == 1
