@@ -1,0 +1,1 @@
+"""Domain logic for consultations, in plain Python that tests call without HTTP."""

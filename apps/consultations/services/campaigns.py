@@ -1,0 +1,125 @@
+"""Campaign and near-duplicate detection: template responses are grouped and counted, never dropped.
+
+The analysis package's `find_campaigns(texts, threshold=...)` is used when it is installed; until
+then (or if it fails) a transparent fallback groups texts that are identical after normalisation
+(case, punctuation, whitespace) and then joins groups whose character n-gram TF-IDF vectors have
+cosine similarity at or above `threshold` (so a template with a name or a sentence changed still
+joins its campaign).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+DEFAULT_THRESHOLD = 0.9
+MIN_CAMPAIGN_SIZE = 2
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def fallback_find_campaigns(
+    texts: Sequence[str], threshold: float = DEFAULT_THRESHOLD
+) -> list[list[int]]:
+    """Groups (lists of indices into `texts`) of two or more near-identical, non-empty texts."""
+    by_norm: dict[str, list[int]] = defaultdict(list)
+    for index, text in enumerate(texts):
+        key = normalise(text)
+        if len(key) >= 20 or (key and len(key.split()) >= 4):
+            by_norm[key].append(index)
+    keys = list(by_norm)
+    if not keys:
+        return []
+    uf = _UnionFind(len(keys))
+    if len(keys) > 1:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.neighbors import NearestNeighbors
+
+        matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit_transform(keys)
+        radius = 1.0 - threshold
+        nn = NearestNeighbors(radius=radius, metric="cosine", algorithm="brute").fit(matrix)
+        _, neighbours = nn.radius_neighbors(matrix)
+        for i, row in enumerate(neighbours):
+            for j in row:
+                if j != i:
+                    uf.union(i, int(j))
+    merged: dict[int, list[int]] = defaultdict(list)
+    for k, key in enumerate(keys):
+        merged[uf.find(k)].extend(by_norm[key])
+    groups = [sorted(g) for g in merged.values() if len(g) >= MIN_CAMPAIGN_SIZE]
+    return sorted(groups, key=lambda g: (-len(g), g[0]))
+
+
+def find_campaigns(texts: Sequence[str], threshold: float = DEFAULT_THRESHOLD) -> list[list[int]]:
+    """Use the analysis package when present, else the fallback; same contract either way."""
+    try:
+        from apps.consultations.analysis import find_campaigns as engine
+    except ImportError:
+        engine = None
+    if engine is not None:
+        try:
+            groups = engine(list(texts), threshold=threshold)
+            return [sorted(g) for g in groups if len(g) >= MIN_CAMPAIGN_SIZE]
+        except Exception:  # noqa: BLE001 - their engine failing must not hide responses
+            pass
+    return fallback_find_campaigns(texts, threshold=threshold)
+
+
+@dataclass
+class CampaignGroup:
+    number: int
+    size: int
+    response_ids: list[int]
+    example: str
+
+
+def campaign_groups(consultation) -> list[CampaignGroup]:
+    """Campaign groups among a consultation's submitted responses (all free-text joined)."""
+    from apps.consultations.models import Answer
+
+    texts: dict[int, list[str]] = defaultdict(list)
+    answers = (
+        Answer.objects.filter(
+            response__consultation=consultation, response__submitted_at__isnull=False
+        )
+        .exclude(text="")
+        .order_by("response_id", "question__number")
+        .values_list("response_id", "text")
+    )
+    for response_id, text in answers:
+        texts[response_id].append(text)
+    ids = list(texts)
+    joined = ["\n".join(texts[i]) for i in ids]
+    groups = find_campaigns(joined)
+    return [
+        CampaignGroup(
+            number=n,
+            size=len(g),
+            response_ids=[ids[i] for i in g],
+            example=joined[g[0]],
+        )
+        for n, g in enumerate(groups, start=1)
+    ]

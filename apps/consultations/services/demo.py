@@ -1,0 +1,564 @@
+"""Demo data for `make run`: a consultation on the sector-led support framework that is open now,
+and an earlier round, closed, with responses, meetings, agreed themes and a published outcome.
+
+The paper text is the 2009 Improvement Board paper "Sector Led Help – Consultation framework"
+(LGA/IDeA), attributed. Responses and meeting notes are DEMO records written for this product
+(flagged `is_demo`, names never given). The closed round's national deliberation meeting carries
+real, attributed Polis comments (compdemocracy/openData, CC BY 4.0) from the London deliberation
+on engaging young people in local scrutiny, used as an example of meeting views with vote counts.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.consultations.models import (
+    Answer,
+    Channel,
+    Consultation,
+    FrameworkChange,
+    MeetingView,
+    PaperVersion,
+    Question,
+    QuestionKind,
+    RegionalMeeting,
+    RespondentType,
+    Response,
+    StakeholderGroup,
+    Theme,
+    ThemeOrigin,
+    start_of_day_london,
+)
+from apps.councils.models import REGIONS, Council
+
+OPEN_SLUG = "sector-led-support-framework"
+CLOSED_SLUG = "sector-led-support-framework-first-round"
+SEED_PAPER = "2009-sector-led-help-consultation-framework.txt"
+ATTRIBUTION = (
+    "Paper text: “Sector Led Help – Consultation framework”, Improvement Board paper (LGA and "
+    "IDeA, 2009), reproduced for demonstration."
+)
+POLIS = "consultation/polis-conversations/london.youth.policing/comments.csv"
+POLIS_ATTRIBUTION = (
+    "Real comments and vote counts from the Polis conversation “What is the best way to engage "
+    "more young people in local scrutiny of policing?” (pol.is/9xxwa9jpkm), "
+    "compdemocracy/openData, "
+    "CC BY 4.0."
+)
+
+QUESTIONS = [
+    (
+        QuestionKind.SCALE,
+        "Local government should have the right to address agreed areas of "
+        "weakness in a council before any government intervention is taken.",
+        [],
+    ),
+    (
+        QuestionKind.SCALE,
+        "For sector-led support to work, a council must acknowledge the need to "
+        "improve and accept help.",
+        [],
+    ),
+    (
+        QuestionKind.MULTIPLE,
+        "Which of the critical success factors in the draft framework matter most to you?",
+        [
+            "Trust between the council and the sector's improvement bodies",
+            "Political ownership at national, regional and local level",
+            "Clarity about the support architecture",
+            "An agreed approach to early warning signs of difficulty",
+        ],
+    ),
+    (
+        QuestionKind.CHOICE_TEXT,
+        "Are the proposed roles of individual councils, the regional "
+        "partnerships and the national bodies clear?",
+        ["Yes", "Partly", "No"],
+    ),
+    (
+        QuestionKind.SINGLE,
+        "What should be the main source of early warning of difficulty?",
+        [
+            "National performance information",
+            "Local intelligence from regional partnerships",
+            "Peer challenge",
+            "A combination of these",
+        ],
+    ),
+    (
+        QuestionKind.FREE_TEXT,
+        "What commitments should government and the inspectorates make in "
+        "return for a sector-led approach?",
+        [],
+    ),
+    (
+        QuestionKind.FREE_TEXT,
+        "Is there anything else you would like to tell us about the draft framework?",
+        [],
+    ),
+]
+
+# DEMO free text, by theme: (theme name, description, sentences). Written for the demo.
+COMMITMENTS = [
+    (
+        "Time before intervention",
+        "Give sector-led support a fair, agreed period before any statutory intervention.",
+        [
+            "Government should commit to giving sector-led support a fixed period, say six months, "
+            "before any formal intervention.",
+            "Ministers should only intervene once the sector's own offer has been tried and has "
+            "failed.",
+            "We need a clear agreement on how long the sector has to act before the department "
+            "steps in.",
+        ],
+    ),
+    (
+        "Less inspection burden",
+        "Inspectorates should reduce or co-ordinate inspection where the "
+        "sector is already engaged.",
+        [
+            "Inspectorates should co-ordinate their visits so a struggling council is not "
+            "inspected "
+            "three times in one year.",
+            "Where an improvement board is in place, the inspection burden should be reduced.",
+            "Duplication between the inspectorates wastes officer time that should go on "
+            "improvement.",
+        ],
+    ),
+    (
+        "Shared early warning information",
+        "Government and inspectorates share the data and intelligence they hold, early.",
+        [
+            "Government should share its early warning data with the sector so we can act sooner.",
+            "The inspectorates hold intelligence about councils at risk; it should be shared "
+            "with the "
+            "regional partnerships in confidence.",
+            "A single shared dashboard of indicators would stop councils being surprised by a poor "
+            "judgement.",
+        ],
+    ),
+    (
+        "Funding for improvement",
+        "Resources to match the responsibility the sector takes on.",
+        [
+            "There must be funding for peer support; the sector cannot absorb this within existing "
+            "budgets for long.",
+            "If the sector takes responsibility, the department must transfer the improvement "
+            "budget "
+            "that comes with it.",
+            "Small district councils cannot pay for interim capacity; a national fund is needed.",
+        ],
+    ),
+]
+ANYTHING_ELSE = [
+    (
+        "Peers are the strength",
+        "Accredited member and officer peers are what makes it work.",
+        [
+            "The accredited peers were the most valuable part of the support our council received.",
+            "Peer challenge from people who have run a council carries weight that consultants "
+            "never do.",
+            "Please protect the peer programme; political peers in particular made the difference.",
+        ],
+    ),
+    (
+        "Confusing architecture",
+        "Too many bodies; councils don't know where to go.",
+        [
+            "It is still unclear whether a council should go first to the regional partnership "
+            "or to "
+            "the national bodies.",
+            "There are too many bodies offering help and their roles overlap.",
+            "A single front door for councils in difficulty would make the framework much simpler.",
+        ],
+    ),
+    (
+        "Partnerships and place",
+        "Problems often sit in partnerships, not one council.",
+        [
+            "Many of the hardest problems sit in partnerships with health and police, not in "
+            "one council.",
+            "The framework says too little about partnership failures across a place.",
+        ],
+    ),
+]
+CAMPAIGN_TEXT = (
+    "As members of our district councils' network we support the principle of sector-led help, "
+    "but the framework must recognise the limited capacity of small districts and provide "
+    "funded support rather than expecting councils to pay for it themselves."
+)
+
+
+def _seed_paper_text() -> str:
+    path = settings.DATA_DIR / "seeds" / SEED_PAPER
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    return (
+        "This paper sets out a draft framework for local government led help for councils "
+        "facing difficulties: key principles, critical success factors, roles for individual "
+        "councils, the regional partnerships and the national bodies, and the commitments asked "
+        "of government and the regulatory regime."
+    )
+
+
+def _questions(consultation: Consultation) -> dict[int, Question]:
+    out = {}
+    for number, (kind, text, options) in enumerate(QUESTIONS, start=1):
+        out[number] = Question.objects.create(
+            consultation=consultation,
+            number=number,
+            text=text,
+            kind=kind,
+            options=options,
+            required=False,
+        )
+    return out
+
+
+def _pick(rng: random.Random, bank: list, k: int = 1) -> tuple[str, list[str]]:
+    themes = rng.sample(bank, k)
+    sentences = [rng.choice(t[2]) for t in themes]
+    return " ".join(sentences), [t[0] for t in themes]
+
+
+def _responses(
+    consultation: Consultation,
+    questions: dict[int, Question],
+    n: int,
+    seed: int,
+    *,
+    campaign: int,
+    late: int,
+) -> dict[int, list[str]]:
+    """Create DEMO responses; return answer pk -> theme names it was written from."""
+    rng = random.Random(seed)
+    councils = list(Council.objects.current().order_by("gss_code")[:400])
+    groups = [
+        StakeholderGroup.COUNCIL_LEADERS,
+        StakeholderGroup.CHIEF_EXECUTIVES,
+        StakeholderGroup.REGIONAL_PARTNERSHIPS,
+        StakeholderGroup.INSPECTORATES,
+        StakeholderGroup.OTHER_ORGANISATIONS,
+        StakeholderGroup.INDIVIDUALS,
+    ]
+    weights = [5, 5, 2, 1, 2, 6]
+    truth: dict[int, list[str]] = {}
+    opened = start_of_day_london(consultation.opens_on)
+    span = (consultation.closes_at - opened).total_seconds()
+    now = timezone.now()
+    for i in range(n + campaign + late):
+        group = rng.choices(groups, weights)[0]
+        is_campaign = n <= i < n + campaign
+        is_late = i >= n + campaign
+        council = rng.choice(councils) if councils else None
+        if is_campaign:
+            group = StakeholderGroup.COUNCIL_LEADERS
+        organisation = ""
+        if (
+            group in (StakeholderGroup.COUNCIL_LEADERS, StakeholderGroup.CHIEF_EXECUTIVES)
+            and council
+        ):
+            organisation = council.official_name
+        elif group == StakeholderGroup.REGIONAL_PARTNERSHIPS:
+            organisation = f"Regional improvement partnership, {rng.choice(REGIONS)}"
+        elif group == StakeholderGroup.INSPECTORATES:
+            organisation = "An inspectorate (demo)"
+        elif group == StakeholderGroup.OTHER_ORGANISATIONS:
+            organisation = rng.choice(
+                ["A professional association (demo)", "A national charity (demo)"]
+            )
+        when = opened + dt.timedelta(seconds=rng.uniform(0, span))
+        if is_late:
+            when = consultation.closes_at + dt.timedelta(days=rng.randint(1, 10))
+        when = min(when, now)
+        response = Response.objects.create(
+            consultation=consultation,
+            respondent_type=RespondentType.INDIVIDUAL
+            if group == StakeholderGroup.INDIVIDUALS
+            else RespondentType.ORGANISATION,
+            group=group,
+            organisation=organisation,
+            council=council if organisation.startswith(("London", "Council")) else None,
+            consent_to_publish=rng.random() < 0.7,
+            channel=Channel.STAFF
+            if is_late
+            else (Channel.OFFLINE_IMPORT if rng.random() < 0.15 else Channel.ONLINE),
+            is_demo=True,
+            received_at=when,
+            submitted_at=when,
+            is_late=when > consultation.closes_at,
+        )
+        answers = []
+        lean = rng.choice([2, 1, 1, 0, -1])
+        for number, question in questions.items():
+            if question.kind == QuestionKind.SCALE:
+                score = max(-2, min(2, lean + rng.choice([-1, 0, 0, 1])))
+                answers.append(
+                    (
+                        question,
+                        [
+                            [
+                                "Strongly disagree",
+                                "Disagree",
+                                "Neither agree nor disagree",
+                                "Agree",
+                                "Strongly agree",
+                            ][score + 2]
+                        ],
+                        "",
+                        [],
+                    )
+                )
+            elif question.kind == QuestionKind.MULTIPLE:
+                answers.append((question, rng.sample(question.choices, rng.randint(1, 3)), "", []))
+            elif question.kind == QuestionKind.SINGLE:
+                answers.append((question, [rng.choice(question.choices)], "", []))
+            elif question.kind == QuestionKind.CHOICE_TEXT:
+                choice = rng.choice(["Yes", "Partly", "Partly", "No"])
+                text, labels = ("", [])
+                if choice != "Yes":
+                    text, labels = _pick(rng, ANYTHING_ELSE[1:2])
+                answers.append((question, [choice], text, labels))
+            elif number == 6:
+                if is_campaign:
+                    answers.append((question, [], CAMPAIGN_TEXT, ["Funding for improvement"]))
+                elif rng.random() < 0.85:
+                    text, labels = _pick(rng, COMMITMENTS, rng.choice([1, 1, 2]))
+                    answers.append((question, [], text, labels))
+            elif number == 7 and not is_campaign and rng.random() < 0.6:
+                text, labels = _pick(rng, ANYTHING_ELSE, rng.choice([1, 1, 2]))
+                answers.append((question, [], text, labels))
+        for question, choices, text, labels in answers:
+            answer = Answer.objects.create(
+                response=response, question=question, choices=choices, text=text
+            )
+            if labels:
+                truth[answer.pk] = labels
+    return truth
+
+
+def _meetings(consultation: Consultation, questions: dict[int, Question], *, polis: bool) -> None:
+    start = consultation.opens_on
+    plan = [
+        ("London", 20, "Local Government House, Smith Square"),
+        ("North West", 35, "Regional partnership offices, Manchester (demo venue)"),
+        ("South West", 55, "County hall, Taunton (demo venue)"),
+        ("National", 70, "RIEP lead member meeting (online)"),
+    ]
+    notes = [
+        (
+            1,
+            "Strong support for the sector acting first; several leaders said a fixed period "
+            "before intervention should be written down.",
+            14,
+            2,
+        ),
+        (
+            2,
+            "Chief executives agreed acknowledgement is essential but asked what happens when a "
+            "council will not accept help.",
+            9,
+            3,
+        ),
+        (
+            6,
+            "Inspectorates were asked to co-ordinate visits; attendees wanted data shared earlier.",
+            11,
+            0,
+        ),
+        (
+            7,
+            "Concern that the regional and national roles still overlap; a single front door "
+            "was suggested.",
+            8,
+            4,
+        ),
+    ]
+    for n, (region, offset, venue) in enumerate(plan):
+        day = start + dt.timedelta(days=offset)
+        meeting = RegionalMeeting.objects.create(
+            consultation=consultation,
+            region=region,
+            date=day,
+            venue=venue,
+            is_demo=True,
+            title="Consultation meeting (demo)",
+            other_attendees="Council leaders and chief executives of the region\n"
+            "Regional improvement partnership\nImprovement Board members",
+            notes="Demo meeting notes written for this product.",
+        )
+        councils = Council.objects.current().filter(region=region)[:6]
+        meeting.attending_councils.set(councils)
+        for number, text, agrees, disagrees in (
+            notes[n % len(notes) :] + notes[: n % len(notes)][:1]
+        ):
+            MeetingView.objects.create(
+                meeting=meeting,
+                question=questions[number],
+                text=text,
+                agrees=agrees + n,
+                disagrees=disagrees,
+            )
+    if polis:
+        path = settings.DATA_DIR / POLIS
+        if path.exists():
+            meeting = RegionalMeeting.objects.create(
+                consultation=consultation,
+                region="National",
+                date=start + dt.timedelta(days=80),
+                venue="Online deliberation (Polis)",
+                title="Young people and local scrutiny",
+                source=POLIS_ATTRIBUTION,
+                notes="Real Polis comments, shown as an example of views captured with votes. "
+                "They are general views, linked to no single question.",
+            )
+            with open(path, newline="", encoding="utf-8") as handle:
+                rows = [r for r in csv.DictReader(handle) if r.get("moderated") == "1"]
+            rows.sort(key=lambda r: -int(r["agrees"] or 0))
+            MeetingView.objects.bulk_create(
+                [
+                    MeetingView(
+                        meeting=meeting,
+                        question=None,
+                        text=r["comment-body"],
+                        agrees=int(r["agrees"] or 0),
+                        disagrees=int(r["disagrees"] or 0),
+                    )
+                    for r in rows[:20]
+                ]
+            )
+
+
+def _themes_from_demo(
+    question: Question, bank: list, truth: dict[int, list[str]], coded: int
+) -> None:
+    """Agreed themes for the closed round: a person codes `coded` answers, the mapper does
+    the rest."""
+    from apps.consultations.services import themes as theme_service
+
+    by_name = {}
+    for name, description, _ in bank:
+        by_name[name] = Theme.objects.create(
+            question=question,
+            name=name,
+            description=description,
+            origin=ThemeOrigin.PERSON,
+            agreed=True,
+        )
+    answers = [a for a in theme_service.text_answers(question) if a.pk in truth]
+    rng = random.Random(question.pk)
+    for answer in rng.sample(answers, min(coded, len(answers))):
+        theme_service.code_answer(answer, [by_name[n] for n in truth[answer.pk] if n in by_name])
+    theme_service.map_rest(question)
+
+
+@transaction.atomic
+def create_demo(stdout=None) -> None:
+    today = timezone.localdate()
+    paper_text = _seed_paper_text()
+
+    if not Consultation.objects.filter(slug=OPEN_SLUG).exists():
+        c = Consultation.objects.create(
+            slug=OPEN_SLUG,
+            is_demo=True,
+            title="A framework for sector-led help for councils facing difficulties",
+            summary="We are consulting council leaders and chief executives, regional "
+            "partnerships, the inspectorates, government departments and anyone interested on a "
+            "draft framework for local government led help for councils facing difficulties.",
+            opens_on=today - dt.timedelta(days=14),
+            closes_on=today + dt.timedelta(days=76),
+            contact_officer="Programme manager, sector-led improvement (demo)",
+        )
+        PaperVersion.objects.create(
+            consultation=c,
+            version=1,
+            title="Sector Led Help – Consultation framework",
+            body=paper_text,
+            published_on=c.opens_on,
+            attribution=ATTRIBUTION,
+        )
+        qs = _questions(c)
+        _responses(c, qs, n=18, seed=7, campaign=0, late=0)
+        _meetings(c, qs, polis=False)
+        c.meetings.filter(date__gt=today).update(title="Consultation meeting (scheduled, demo)")
+        MeetingView.objects.filter(meeting__consultation=c, meeting__date__gt=today).delete()
+
+    if not Consultation.objects.filter(slug=CLOSED_SLUG).exists():
+        opens = today - dt.timedelta(days=200)
+        c = Consultation.objects.create(
+            slug=CLOSED_SLUG,
+            is_demo=True,
+            title="Sector-led help for councils facing difficulties: first round",
+            summary="The first round of consultation on the draft framework (closed).",
+            opens_on=opens,
+            closes_on=opens + dt.timedelta(days=90),
+            contact_officer="Programme manager, sector-led improvement (demo)",
+            report_published=True,
+            responses_published=True,
+            framework_published=True,
+            framework_text="The final framework (demo): sector-led help is offered first, for an "
+            "agreed period, through a single front door in each region, with accredited peers at "
+            "its heart, shared early warning information and funded support for small councils.",
+        )
+        PaperVersion.objects.create(
+            consultation=c,
+            version=1,
+            title="Sector Led Help – Consultation framework (draft)",
+            body=paper_text,
+            published_on=opens,
+            attribution=ATTRIBUTION,
+        )
+        PaperVersion.objects.create(
+            consultation=c,
+            version=2,
+            title="Sector Led Help – Consultation framework (revised after reference group)",
+            body=paper_text,
+            published_on=opens + dt.timedelta(days=7),
+            attribution=ATTRIBUTION,
+        )
+        qs = _questions(c)
+        truth = _responses(c, qs, n=70, seed=11, campaign=12, late=3)
+        _meetings(c, qs, polis=True)
+        _themes_from_demo(qs[6], COMMITMENTS, truth, coded=15)
+        _themes_from_demo(qs[7], ANYTHING_ELSE, truth, coded=10)
+        rows = [
+            (
+                "Time before intervention",
+                "Write down a fixed period before intervention.",
+                "The framework now sets an agreed period of sector-led support, normally six "
+                "months, before the sector would support intervention.",
+            ),
+            (
+                "Funding for improvement",
+                "Small councils cannot pay for support.",
+                "Peer support for district councils is funded from the national improvement "
+                "budget.",
+            ),
+            (
+                "Confusing architecture",
+                "Councils don't know where to go first.",
+                "Each region has a single front door, the regional partnership, named in the "
+                "framework.",
+            ),
+            (
+                "Shared early warning information",
+                "Share early warning data sooner.",
+                "An early warning dashboard is shared with regional partnerships in confidence.",
+            ),
+        ]
+        for order, (theme_name, said, did) in enumerate(rows, start=1):
+            FrameworkChange.objects.create(
+                consultation=c,
+                order=order,
+                you_said=said,
+                we_did=did,
+                theme=Theme.objects.filter(question__consultation=c, name=theme_name).first(),
+            )
+    if stdout:
+        stdout.write("   demo consultations ready (open and closed; responses labelled demo)\n")

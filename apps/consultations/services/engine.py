@@ -1,0 +1,495 @@
+"""The text engine the analysis pages use, behind one small interface.
+
+The analysis package (`apps.consultations.analysis`, built alongside) is preferred for discovery,
+mapping, quotes and sentiment; where it is missing or its API differs, a plain scikit-learn
+fallback (TF-IDF, k-means, one-vs-rest logistic regression with uncertainty sampling) keeps the
+pages working. Every function here takes and returns plain data (lists of texts and indices).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class ProposedTheme:
+    name: str
+    keywords: list[str]
+    members: list[int]
+    description: str = ""
+
+
+@dataclass
+class Prediction:
+    labels: dict[int, list[tuple[str, float]]] = field(default_factory=dict)
+
+
+def _analysis():
+    try:
+        from apps.consultations import analysis
+    except ImportError:
+        return None
+    return analysis
+
+
+def _vectorise(texts: Sequence[str]):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(
+        sublinear_tf=True,
+        ngram_range=(1, 2),
+        min_df=1 if len(texts) < 50 else 2,
+        max_df=0.9,
+        stop_words=list(STOP_WORDS),
+    )
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # empty vocabulary
+        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4))
+        matrix = vectorizer.fit_transform(texts)
+    return vectorizer, matrix
+
+
+def fallback_discover(texts: Sequence[str], k: int | None = None) -> list[ProposedTheme]:
+    from sklearn.cluster import KMeans
+
+    n = len(texts)
+    if n == 0:
+        return []
+    if n < 3:
+        return [ProposedTheme("All responses", [], list(range(n)))]
+    vectorizer, matrix = _vectorise(texts)
+    k = k or max(2, min(12, round(math.sqrt(n / 2))))
+    k = min(k, n)
+    model = KMeans(n_clusters=k, n_init=4, random_state=0).fit(matrix)
+    terms = np.array(vectorizer.get_feature_names_out())
+    themes = []
+    for c in range(k):
+        members = [i for i, label in enumerate(model.labels_) if label == c]
+        if not members:
+            continue
+        top = terms[np.argsort(model.cluster_centers_[c])[::-1][:6]].tolist()
+        themes.append(ProposedTheme(name=", ".join(top[:3]), keywords=top, members=members))
+    return sorted(themes, key=lambda t: -len(t.members))
+
+
+def discover(texts: Sequence[str], k: int | None = None) -> list[ProposedTheme]:
+    """Proposed themes for `texts`, biggest first; members are indices into `texts`."""
+    analysis = _analysis()
+    engine = getattr(analysis, "discover_themes", None) if analysis else None
+    if engine is not None:
+        try:
+            kwargs = {"k": k} if k else {}
+            return [_as_proposed(t, len(texts)) for t in engine(list(texts), **kwargs)]
+        except Exception:  # noqa: BLE001 - fall back rather than leave staff without themes
+            pass
+    return fallback_discover(texts, k)
+
+
+def _as_proposed(theme, n: int) -> ProposedTheme:
+    """Accept the analysis package's theme objects or dicts, whatever their exact field names."""
+    get = theme.get if isinstance(theme, dict) else lambda key, d=None: getattr(theme, key, d)
+    keywords = list(get("keywords", None) or get("terms", None) or [])
+    members = get("members", None) or get("indices", None) or get("member_indices", None) or []
+    name = get("name", None) or get("label", None) or ", ".join(keywords[:3]) or "Theme"
+    return ProposedTheme(
+        name=str(name)[:120],
+        keywords=[str(k) for k in keywords],
+        members=[int(i) for i in members if 0 <= int(i) < n],
+        description=str(get("description", "") or ""),
+    )
+
+
+class FallbackMapper:
+    """One-vs-rest logistic regression over TF-IDF; asks about the answers it is least sure of."""
+
+    def __init__(self, texts: Sequence[str], theme_names: Sequence[str]):
+        self.texts = list(texts)
+        self.theme_names = list(theme_names)
+        self.coded: dict[int, set[str]] = {}
+        _, self.matrix = _vectorise(self.texts) if self.texts else (None, None)
+        self.proba: np.ndarray | None = None
+
+    def add(self, index: int, labels: Sequence[str]) -> None:
+        self.coded[index] = set(labels)
+
+    def fit(self) -> None:
+        from sklearn.linear_model import LogisticRegression
+
+        if not self.coded or self.matrix is None:
+            self.proba = None
+            return
+        idx = sorted(self.coded)
+        proba = np.zeros((len(self.texts), len(self.theme_names)))
+        for j, name in enumerate(self.theme_names):
+            y = np.array([name in self.coded[i] for i in idx], dtype=int)
+            if y.sum() == 0:
+                continue
+            if y.sum() == len(y):
+                proba[:, j] = 1.0
+                continue
+            clf = LogisticRegression(class_weight="balanced", C=4.0, max_iter=1000)
+            clf.fit(self.matrix[idx], y)
+            proba[:, j] = clf.predict_proba(self.matrix)[:, 1]
+        self.proba = proba
+
+    def next_to_code(self, k: int = 1) -> list[int]:
+        candidates = [i for i in range(len(self.texts)) if i not in self.coded]
+        if not candidates:
+            return []
+        if self.proba is None:
+            # Cold start: spread questions over the text space (farthest-first from the mean).
+            from sklearn.preprocessing import normalize
+
+            dense = normalize(self.matrix[candidates]).toarray()
+            centre = dense.mean(axis=0)
+            order = np.argsort(dense @ centre)[::-1]
+            return [candidates[i] for i in order[:k]]
+        margin = np.abs(self.proba[candidates] - 0.5).min(axis=1)
+        order = np.argsort(margin)
+        return [candidates[i] for i in order[:k]]
+
+    def predict(self, threshold: float = 0.5) -> dict[int, list[tuple[str, float]]]:
+        if self.proba is None:
+            return {}
+        result = {}
+        for i in range(len(self.texts)):
+            if i in self.coded:
+                continue
+            labels = [
+                (self.theme_names[j], float(p))
+                for j, p in enumerate(self.proba[i])
+                if p >= threshold
+            ]
+            if not labels and self.proba.shape[1]:
+                best = int(np.argmax(self.proba[i]))
+                if self.proba[i, best] >= threshold / 2:
+                    labels = [(self.theme_names[best], float(self.proba[i, best]))]
+            result[i] = labels
+        return result
+
+
+def make_mapper(texts: Sequence[str], theme_names: Sequence[str]):
+    """The analysis package's ThemeMapper when its interface fits, else the fallback."""
+    analysis = _analysis()
+    cls = getattr(analysis, "ThemeMapper", None) if analysis else None
+    if cls is not None:
+        try:
+            mapper = _WrappedMapper(cls(list(texts), list(theme_names)))
+            return mapper
+        except Exception:  # noqa: BLE001
+            pass
+    return FallbackMapper(texts, theme_names)
+
+
+class _WrappedMapper:
+    """Adapts the analysis package's ThemeMapper to the calls the pages make."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.coded: dict[int, set[str]] = {}
+
+    def add(self, index: int, labels: Sequence[str]) -> None:
+        self.coded[index] = set(labels)
+        for method in ("add", "code", "label", "teach"):
+            if hasattr(self.inner, method):
+                getattr(self.inner, method)(index, list(labels))
+                return
+        raise AttributeError("ThemeMapper has no method to record a coded response")
+
+    def fit(self) -> None:
+        if hasattr(self.inner, "fit"):
+            self.inner.fit()
+
+    def next_to_code(self, k: int = 1) -> list[int]:
+        return [int(i) for i in self.inner.next_to_code(k) if int(i) not in self.coded][:k]
+
+    def predict(self, threshold: float = 0.5) -> dict[int, list[tuple[str, float]]]:
+        raw = self.inner.predict()
+        result: dict[int, list[tuple[str, float]]] = {}
+        items = raw.items() if isinstance(raw, dict) else enumerate(raw)
+        for i, labels in items:
+            if int(i) in self.coded:
+                continue
+            pairs = []
+            for label in labels:
+                if isinstance(label, (tuple, list)):
+                    pairs.append((str(label[0]), float(label[1])))
+                else:
+                    pairs.append((str(label), 1.0))
+            result[int(i)] = pairs
+        return result
+
+
+def quotes(texts: Sequence[str], k: int = 3) -> list[int]:
+    """Indices of representative, evidence-rich quotes: near the centre of the group, preferring
+    fuller answers with specifics (numbers, examples), and never two copies of a template."""
+    from apps.consultations.services.campaigns import normalise
+
+    if not texts:
+        return []
+    if len(texts) <= k:
+        return list(range(len(texts)))
+    _, matrix = _vectorise(texts)
+    from sklearn.preprocessing import normalize
+
+    dense = normalize(matrix).toarray()
+    centrality = dense @ normalize(dense.mean(axis=0, keepdims=True))[0]
+    words = np.array([len(t.split()) for t in texts])
+    richness = np.log1p(np.minimum(words, 120)) / math.log(121)
+    specifics = np.array(
+        [any(ch.isdigit() for ch in t) or "for example" in t.lower() for t in texts]
+    )
+    score = centrality + 0.35 * richness + 0.1 * specifics - 0.5 * (words < 6)
+    chosen, seen = [], set()
+    for i in np.argsort(score)[::-1]:
+        key = normalise(texts[i])
+        if key in seen:
+            continue
+        seen.add(key)
+        chosen.append(int(i))
+        if len(chosen) == k:
+            break
+    return chosen
+
+
+POSITIVE = set(
+    [
+        "agree",
+        "support",
+        "welcome",
+        "good",
+        "helpful",
+        "useful",
+        "clear",
+        "excellent",
+        "positive",
+        "strong",
+        "benefit",
+        "benefits",
+        "effective",
+        "valuable",
+        "sensible",
+        "right",
+        "yes",
+        "improve",
+        "improvement",
+        "trust",
+    ]
+)
+NEGATIVE = set(
+    [
+        "disagree",
+        "oppose",
+        "concern",
+        "concerns",
+        "worried",
+        "unclear",
+        "poor",
+        "bad",
+        "weak",
+        "burden",
+        "costly",
+        "risk",
+        "risks",
+        "confusing",
+        "duplication",
+        "no",
+        "not",
+        "lack",
+        "lacking",
+        "fail",
+        "failure",
+        "unfair",
+        "expensive",
+    ]
+)
+
+
+def sentiment(texts: Sequence[str]) -> list[float]:
+    """Sentiment per text in [-1, 1]: the analysis package's if present, else a small transparent
+    word-list score (positive minus negative words over their total), rough by design."""
+    analysis = _analysis()
+    engine = getattr(analysis, "sentiment", None) if analysis else None
+    if callable(engine):
+        try:
+            return [float(s) for s in engine(list(texts))]
+        except Exception:  # noqa: BLE001
+            pass
+    scores = []
+    for text in texts:
+        tokens = [t.strip(".,;:!?()\"'").lower() for t in text.split()]
+        pos = sum(t in POSITIVE for t in tokens)
+        neg = sum(t in NEGATIVE for t in tokens)
+        scores.append(0.0 if pos + neg == 0 else (pos - neg) / (pos + neg))
+    return scores
+
+
+STOP_WORDS = set(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "also",
+        "would",
+        "should",
+        "could",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "need",
+        "us",
+        "der",
+        "die",
+        "das",
+        "und",
+        "ist",
+        "nicht",
+        "ein",
+        "eine",
+        "zu",
+        "den",
+        "von",
+        "mit",
+        "sich",
+        "des",
+        "auf",
+        "für",
+        "im",
+        "dem",
+        "es",
+        "an",
+        "auch",
+        "als",
+        "wie",
+        "bei",
+    ]
+)

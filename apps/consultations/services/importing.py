@@ -1,0 +1,309 @@
+"""Offline responses (paper, email, meeting hand-ins) from CSV or XLSX, validated row by row first.
+
+Columns are found by header, in any order (case and surrounding spaces ignored):
+- `received` (required): date the response reached us (YYYY-MM-DD or DD/MM/YYYY); after the
+  closing date the response is kept and flagged late;
+- `reference` (optional): an existing reference is skipped, so re-importing a file is harmless;
+- `respondent type` (individual / organisation), `organisation`, `group` (stakeholder group, code
+  or label), `name`, `email`, `consent to publish` (yes / no);
+- `Q<n>` per question: for choice questions the option text (several joined by `;`), for free
+  text the answer; `Q<n> text` holds the free text of a choice-plus-text question.
+Any problem refuses the whole file, naming row and column; nothing is half-imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+
+from apps.consultations.models import (
+    Answer,
+    Channel,
+    Consultation,
+    QuestionKind,
+    RespondentType,
+    Response,
+    StakeholderGroup,
+    start_of_day_london,
+)
+from apps.core.importers import BaseImporter
+
+QUESTION_COLUMN = re.compile(r"^q\s*(\d+)(\s+text)?$")
+KNOWN = {
+    "received",
+    "reference",
+    "respondent type",
+    "organisation",
+    "group",
+    "name",
+    "email",
+    "consent to publish",
+}
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0", ""}
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _norm_header(value: Any) -> str:
+    return re.sub(r"\s+", " ", str(value or "").strip().replace("_", " ")).lower()
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    fields: dict[str, Any]
+    answers: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+class OfflineResponseImporter(BaseImporter):
+    source_name = "offline responses"
+
+    def __init__(self, path: Path, consultation: Consultation, *, user=None, name: str = ""):
+        super().__init__(path)
+        self.consultation = consultation
+        self.user = user
+        self.display_name = name or Path(path).name
+        self.sheet: str | None = None
+
+    def problem(self, message: str, **where: Any):
+        problem = super().problem(message, sheet=self.sheet, **where)
+        problem.file = self.display_name
+        return problem
+
+    # Reading -----------------------------------------------------------------------------
+    def read_table(self) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+        suffix = Path(self.display_name).suffix.lower() or self.path.suffix.lower()
+        if suffix in (".xlsx", ".xlsm"):
+            from openpyxl import load_workbook
+
+            try:
+                book = load_workbook(self.path, read_only=True, data_only=True)
+            except Exception as exc:  # noqa: BLE001 - any unreadable workbook
+                raise self.problem(
+                    f"not a readable XLSX workbook ({exc.__class__.__name__})"
+                ) from exc
+            sheet = book["Responses"] if "Responses" in book.sheetnames else book.worksheets[0]
+            self.sheet = sheet.title
+            rows = list(sheet.iter_rows(values_only=True))
+            book.close()
+            if not rows:
+                raise self.problem("the sheet is empty", row=1)
+            header = [_norm_header(h) for h in rows[0]]
+            body = [(n, list(r)) for n, r in enumerate(rows[1:], start=2)]
+        elif suffix == ".csv":
+            try:
+                text = self.path.read_bytes().decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise self.problem("the file is not UTF-8 text; save it as CSV UTF-8") from exc
+            reader = list(csv.reader(io.StringIO(text)))
+            if not reader:
+                raise self.problem("the file is empty", row=1)
+            header = [_norm_header(h) for h in reader[0]]
+            body = []
+            for n, r in enumerate(reader[1:], start=2):
+                if len(r) > len(header):
+                    raise self.problem("row has more fields than the header", row=n)
+                body.append((n, r + [""] * (len(header) - len(r))))
+        else:
+            raise self.problem("upload a .csv or .xlsx file")
+        body = [(n, r) for n, r in body if any(str(v or "").strip() for v in r)]
+        return header, body
+
+    # Validating --------------------------------------------------------------------------
+    def parse(self) -> list[ParsedRow]:
+        header, body = self.read_table()
+        questions = {q.number: q for q in self.consultation.questions.all()}
+        columns: dict[str, int] = {}
+        for i, name in enumerate(header):
+            if not name:
+                continue
+            if name in columns:
+                raise self.problem(f"column {name!r} appears twice", row=1, column=name)
+            match = QUESTION_COLUMN.match(name)
+            if match and int(match.group(1)) not in questions:
+                raise self.problem(
+                    f"no question {match.group(1)} in this consultation", row=1, column=name
+                )
+            if not match and name not in KNOWN:
+                raise self.problem(
+                    "unknown column (expected received, reference, respondent type, "
+                    "organisation, group, name, email, consent to publish, Q1, Q1 text, ...)",
+                    row=1,
+                    column=name,
+                )
+            columns[name] = i
+        if "received" not in columns:
+            raise self.problem("header lacks the required column 'received'", row=1)
+        if not body:
+            raise self.problem("no responses in the file", row=2)
+        groups = {g.value: g.value for g in StakeholderGroup} | {
+            g.label.lower(): g.value for g in StakeholderGroup
+        }
+        parsed, seen_refs = [], set()
+        for number, values in body:
+
+            def cell(col: str, values=values) -> Any:
+                return values[columns[col]] if col in columns else None
+
+            def text(col: str, cell=cell) -> str:
+                value = cell(col)
+                return "" if value is None else str(value).strip()
+
+            fields: dict[str, Any] = {"received_at": self._date(cell("received"), number)}
+            ref = text("reference")
+            if ref:
+                if len(ref) > 20:
+                    raise self.problem(
+                        "reference longer than 20 characters", row=number, column="reference"
+                    )
+                if ref in seen_refs:
+                    raise self.problem(
+                        "reference repeated in this file", row=number, column="reference"
+                    )
+                seen_refs.add(ref)
+            fields["reference"] = ref
+            rtype = text("respondent type").lower() or "individual"
+            if rtype not in ("individual", "organisation", "organization"):
+                raise self.problem(
+                    f"{rtype!r} is not 'individual' or 'organisation'",
+                    row=number,
+                    column="respondent type",
+                )
+            fields["respondent_type"] = (
+                RespondentType.INDIVIDUAL if rtype == "individual" else RespondentType.ORGANISATION
+            )
+            fields["organisation"] = text("organisation")[:200]
+            if (
+                fields["respondent_type"] == RespondentType.ORGANISATION
+                and not fields["organisation"]
+            ):
+                raise self.problem(
+                    "organisation responses need the organisation's name",
+                    row=number,
+                    column="organisation",
+                )
+            group = text("group").lower()
+            if group and group not in groups:
+                raise self.problem(
+                    f"{text('group')!r} is not a stakeholder group", row=number, column="group"
+                )
+            fields["group"] = groups.get(group) or (
+                StakeholderGroup.INDIVIDUALS
+                if fields["respondent_type"] == RespondentType.INDIVIDUAL
+                else StakeholderGroup.OTHER_ORGANISATIONS
+            )
+            fields["name"] = text("name")[:200]
+            email = text("email")
+            if email and not EMAIL.match(email):
+                raise self.problem(f"{email!r} is not an email address", row=number, column="email")
+            fields["email"] = email
+            consent = text("consent to publish").lower()
+            if consent not in YES | NO:
+                raise self.problem(
+                    "consent to publish must be yes or no", row=number, column="consent to publish"
+                )
+            fields["consent_to_publish"] = consent in YES
+            row = ParsedRow(number, fields)
+            for col in columns:
+                match = QUESTION_COLUMN.match(col)
+                if not match:
+                    continue
+                question = questions[int(match.group(1))]
+                value = text(col)
+                if not value:
+                    continue
+                answer = row.answers.setdefault(question.pk, {"choices": [], "text": ""})
+                wants_text = match.group(2) or question.kind == QuestionKind.FREE_TEXT
+                if wants_text:
+                    if not question.has_text:
+                        raise self.problem(
+                            f"question {question.number} takes no free text", row=number, column=col
+                        )
+                    answer["text"] = value
+                    continue
+                options = {o.lower(): o for o in question.choices}
+                chosen = [v.strip() for v in value.split(";") if v.strip()]
+                if question.kind != QuestionKind.MULTIPLE and len(chosen) > 1:
+                    raise self.problem(
+                        f"question {question.number} takes one answer", row=number, column=col
+                    )
+                for choice in chosen:
+                    if choice.lower() not in options:
+                        raise self.problem(
+                            f"{choice!r} is not an option of question {question.number} "
+                            f"({'; '.join(question.choices)})",
+                            row=number,
+                            column=col,
+                        )
+                answer["choices"] = [options[c.lower()] for c in chosen]
+            if not row.answers:
+                raise self.problem("the row answers no question", row=number)
+            parsed.append(row)
+        return parsed
+
+    def _date(self, value: Any, row: int) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            day = value.date()
+        elif isinstance(value, dt.date):
+            day = value
+        else:
+            raw = str(value or "").strip()
+            day = None
+            for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"):
+                try:
+                    day = dt.datetime.strptime(raw, fmt).date()
+                    break
+                except ValueError:
+                    continue
+            if day is None:
+                raise self.problem(
+                    f"{raw!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)"
+                    if raw
+                    else "the date received is missing",
+                    row=row,
+                    column="received",
+                )
+        if day > timezone.localdate() + dt.timedelta(days=1):
+            raise self.problem(f"{day:%d/%m/%Y} is in the future", row=row, column="received")
+        return start_of_day_london(day)
+
+    # Writing -----------------------------------------------------------------------------
+    def write(self, parsed: list[ParsedRow]) -> dict[str, int]:
+        created = skipped = late = 0
+        now = timezone.now()
+        existing = set(
+            Response.objects.filter(
+                reference__in=[r.fields["reference"] for r in parsed if r.fields["reference"]]
+            ).values_list("reference", flat=True)
+        )
+        for row in parsed:
+            fields = dict(row.fields)
+            if fields["reference"] in existing:
+                skipped += 1
+                continue
+            if not fields["reference"]:
+                del fields["reference"]
+            response = Response(
+                consultation=self.consultation,
+                channel=Channel.OFFLINE_IMPORT,
+                entered_by=self.user,
+                **fields,
+            )
+            response.submit(when=now)
+            Answer.objects.bulk_create(
+                [Answer(response=response, question_id=qid, **a) for qid, a in row.answers.items()]
+            )
+            created += 1
+            late += response.is_late
+        return {
+            "responses imported": created,
+            "late (kept, flagged)": late,
+            "already imported (skipped)": skipped,
+        }

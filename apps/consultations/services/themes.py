@@ -1,0 +1,224 @@
+"""Free-text themes in the database: discovery proposes, a person renames, merges, splits and
+describes, codes the answers the mapper asks about, and the mapper maps the rest.
+
+Person codes always win: the mapper never overwrites an answer a person has coded.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+
+from apps.consultations.models import (
+    AnalysisJob,
+    Answer,
+    CodedAnswer,
+    CodingSource,
+    Question,
+    Theme,
+    ThemeAssignment,
+    ThemeOrigin,
+)
+from apps.consultations.services import engine
+
+
+def text_answers(question: Question) -> QuerySet[Answer]:
+    """Every submitted non-empty free-text answer (late, offline and campaign ones included)."""
+    return (
+        question.answers.filter(response__submitted_at__isnull=False)
+        .exclude(text="")
+        .select_related("response")
+        .order_by("pk")
+    )
+
+
+def themes_with_counts(question: Question) -> QuerySet[Theme]:
+    return question.themes.annotate(
+        answers_count=Count("assignments", distinct=True),
+        person_count=Count(
+            "assignments", filter=Q(assignments__source=CodingSource.PERSON), distinct=True
+        ),
+    ).order_by("-answers_count", "name")
+
+
+@transaction.atomic
+def run_discovery(question: Question, k: int | None = None) -> AnalysisJob:
+    """Replace the unagreed proposed themes with fresh ones; agreed themes and person codes stay."""
+    started = time.perf_counter()
+    job = AnalysisJob.objects.create(question=question, kind="discovery", status="running")
+    answers = list(text_answers(question))
+    proposed = engine.discover([a.text for a in answers], k=k)
+    question.themes.filter(agreed=False, origin=ThemeOrigin.DISCOVERED).delete()
+    for item in proposed:
+        theme = Theme.objects.create(
+            question=question,
+            name=item.name[:120],
+            keywords=", ".join(item.keywords)[:300],
+            description=item.description,
+        )
+        ThemeAssignment.objects.bulk_create(
+            [
+                ThemeAssignment(answer=answers[i], theme=theme, source=CodingSource.DISCOVERY)
+                for i in item.members
+                if not hasattr(answers[i], "coded")
+            ],
+            ignore_conflicts=True,
+        )
+    job.status, job.progress = AnalysisJob.Status.DONE, 100
+    job.seconds = time.perf_counter() - started
+    job.message = f"{len(proposed)} themes proposed from {len(answers)} answers"
+    job.save()
+    return job
+
+
+@transaction.atomic
+def merge(themes: list[Theme], name: str | None = None) -> Theme:
+    """Fold the others into the first; their answers move over, duplicates collapse."""
+    keep, *others = themes
+    for other in others:
+        for assignment in other.assignments.all():
+            ThemeAssignment.objects.get_or_create(
+                answer=assignment.answer, theme=keep, defaults={"source": assignment.source}
+            )
+        keep.keywords = ", ".join(filter(None, [keep.keywords, other.keywords]))[:300]
+        other.delete()
+    if name:
+        keep.name = name
+    keep.agreed = True
+    keep.save()
+    return keep
+
+
+@transaction.atomic
+def split(theme: Theme) -> list[Theme]:
+    """Re-cluster one theme's answers into two; a person then names the halves."""
+    assignments = list(theme.assignments.select_related("answer"))
+    if len(assignments) < 4:
+        return [theme]
+    parts = engine.fallback_discover([a.answer.text for a in assignments], k=2)
+    if len(parts) < 2:
+        return [theme]
+    created = []
+    for part in parts:
+        new = Theme.objects.create(
+            question=theme.question,
+            name=f"{theme.name} – {part.name}"[:120],
+            keywords=", ".join(part.keywords)[:300],
+            origin=ThemeOrigin.SPLIT,
+            description=theme.description,
+        )
+        ThemeAssignment.objects.bulk_create(
+            [
+                ThemeAssignment(
+                    answer=assignments[i].answer, theme=new, source=assignments[i].source
+                )
+                for i in part.members
+            ]
+        )
+        created.append(new)
+    theme.delete()
+    return created
+
+
+@transaction.atomic
+def code_answer(answer: Answer, themes: list[Theme], user=None) -> None:
+    """A person's codes for one answer replace whatever was there (model or discovery)."""
+    answer.assignments.all().delete()
+    ThemeAssignment.objects.bulk_create(
+        [ThemeAssignment(answer=answer, theme=t, source=CodingSource.PERSON) for t in themes]
+    )
+    CodedAnswer.objects.update_or_create(answer=answer, defaults={"coded_by": user})
+
+
+def _mapper(question: Question):
+    answers = list(text_answers(question))
+    themes = list(question.themes.all())
+    mapper = engine.make_mapper([a.text for a in answers], [str(t.pk) for t in themes])
+    index = {a.pk: i for i, a in enumerate(answers)}
+    coded = ThemeAssignment.objects.filter(
+        answer__question=question, source=CodingSource.PERSON
+    ).values_list("answer_id", "theme_id")
+    labels: dict[int, list[str]] = {
+        a: []
+        for a in CodedAnswer.objects.filter(answer__question=question).values_list(
+            "answer_id", flat=True
+        )
+    }
+    for answer_id, theme_id in coded:
+        labels.setdefault(answer_id, []).append(str(theme_id))
+    for answer_id, theme_ids in labels.items():
+        if answer_id in index:
+            mapper.add(index[answer_id], theme_ids)
+    mapper.fit()
+    return mapper, answers, themes
+
+
+def next_to_code(question: Question, k: int = 1) -> list[Answer]:
+    """The answers the mapper most wants a person to code next."""
+    mapper, answers, _ = _mapper(question)
+    return [answers[i] for i in mapper.next_to_code(k)]
+
+
+@dataclass
+class MapResult:
+    mapped: int
+    assignments: int
+    seconds: float
+
+
+@transaction.atomic
+def map_rest(question: Question) -> MapResult:
+    """Map every answer no person coded to the agreed themes (multi-label)."""
+    started = time.perf_counter()
+    mapper, answers, themes = _mapper(question)
+    predictions = mapper.predict()
+    by_id = {str(t.pk): t for t in themes}
+    if predictions:
+        ThemeAssignment.objects.filter(answer__question=question).exclude(
+            source=CodingSource.PERSON
+        ).delete()
+    rows = []
+    for i, labels in predictions.items():
+        for theme_id, score in labels:
+            if theme_id in by_id:
+                rows.append(
+                    ThemeAssignment(
+                        answer=answers[i],
+                        theme=by_id[theme_id],
+                        source=CodingSource.MODEL,
+                        score=score,
+                    )
+                )
+    ThemeAssignment.objects.bulk_create(rows, ignore_conflicts=True)
+    seconds = time.perf_counter() - started
+    AnalysisJob.objects.create(
+        question=question,
+        kind="mapping",
+        status=AnalysisJob.Status.DONE,
+        progress=100,
+        seconds=seconds,
+        message=f"{len(predictions)} answers mapped ({len(rows)} theme links)",
+    )
+    return MapResult(len(predictions), len(rows), seconds)
+
+
+def theme_quotes(theme: Theme, k: int = 3) -> list[Answer]:
+    answers = [a.answer for a in theme.assignments.select_related("answer__response")]
+    return [answers[i] for i in engine.quotes([a.text for a in answers], k=k)]
+
+
+def question_sentiment(question: Question) -> dict[str, float] | None:
+    answers = list(text_answers(question))
+    if not answers:
+        return None
+    scores = engine.sentiment([a.text for a in answers])
+    n = len(scores)
+    return {
+        "answers": n,
+        "positive": round(100 * sum(s > 0.1 for s in scores) / n),
+        "negative": round(100 * sum(s < -0.1 for s in scores) / n),
+        "mean": round(sum(scores) / n, 2),
+    }
