@@ -93,11 +93,12 @@ def build_teams(
     *,
     time_limit: float | None = None,
     diagnose: bool = True,
+    restrict: bool = True,
 ) -> BatchResult:
     """Form the best teams for `engagements` from `peers` under `rules` (see module docstring)."""
     started = time.perf_counter()
     limit = rules.time_limit_seconds if time_limit is None else time_limit
-    result = _solve(engagements, peers, rules, areas, limit)
+    result = _solve(engagements, peers, rules, areas, limit, restrict=restrict)
     if diagnose and result.status != "UNKNOWN":
         named = {b.engagement_id for b in result.blockers}
         unstaffed = [
@@ -184,6 +185,8 @@ def _solve(
     rules: TeamRules,
     areas: CouncilAreas,
     limit: float,
+    *,
+    restrict: bool = True,
 ) -> BatchResult:
     started = time.perf_counter()
     prep = _prepare(engagements, peers, rules, areas)
@@ -194,7 +197,7 @@ def _solve(
         return result
     widest = max(len(g) for classes in prep.classes for g in classes.values())
     base = max(e.team_size for e in prep.active)
-    caps: list[int | None] = [c for c in (base, 6 * base) if c < widest] + [None]
+    caps: list[int | None] = [c for c in (base, 6 * base) if c < widest and restrict] + [None]
     best = None
     for cap in caps:
         remaining = limit - (time.perf_counter() - started)
@@ -471,7 +474,6 @@ def _overlap_cliques(active: Sequence[EngagementRequest]) -> list[set[int]]:
 
 # --- diagnosis --------------------------------------------------------------------------------
 
-RELAXABLE_ALONE = [key for key in RULE_LABELS if not key.startswith("availability.overlap")]
 COUPLING = ("availability.overlap", "availability.capacity", "availability.deployments_per_year")
 
 
@@ -493,7 +495,8 @@ def diagnose_unstaffed(
             blockers.append(_contention(eng, engagements, peers, rules, areas, result, per_solve))
             continue
         freeing = []
-        for key in RULE_LABELS:
+        # Specific rules first (who is free, who conflicts, party), team shape last.
+        for key in sorted(RULE_LABELS, key=lambda k: k.startswith("team.")):
             if not rules.on(key) or key in COUPLING:
                 continue
             trial = _solve([eng], peers, rules.relax(key), areas, per_solve)
