@@ -64,6 +64,10 @@ class Observation(models.Model):
     text_value = models.CharField(max_length=60, blank=True)
     source_file = models.CharField(max_length=200)
     published = models.DateField(db_index=True, help_text="When this figure became public")
+    vintage = models.DateField(
+        help_text="Release date of the file this value was read from (a later vintage wins "
+        "when two files give the same council, indicator, period and published date)"
+    )
 
     objects = ObservationQuerySet.as_manager()
 

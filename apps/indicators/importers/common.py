@@ -1,0 +1,276 @@
+"""What every indicator importer shares: reading workbooks as published, locating cells for error
+messages, matching councils by E-code or GSS code (former councils included), publication-date
+rules, and writing observations idempotently in one transaction."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from apps.core.importers import BaseImporter, ImportProblem
+
+# Cells that mean "no figure" in government tables, as opposed to a malformed value.
+NULL_MARKERS = {
+    "",
+    "..",
+    "...",
+    "\u2026",
+    "-",
+    "–",
+    "n/a",
+    "na",
+    "x",
+    ":",
+    "*",
+    "[x]",
+    "[z]",
+    "[c]",
+    "[u]",
+}
+ECODE = re.compile(r"^E\d{4}$")
+GSS = re.compile(r"^[EWSN]\d{8}$")
+FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+OBSERVATION_COLUMNS = [
+    "council_id",
+    "indicator",
+    "period",
+    "period_end",
+    "value",
+    "text_value",
+    "published",
+    "vintage",
+]
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 27 -> AB: how a spreadsheet user finds the column."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def normalise(text: Any) -> str:
+    """Lower-case, single-spaced header text without parenthetical notes like '(total of ...)'."""
+    text = re.sub(r"\(.*?\)", " ", str(text or ""))
+    text = text.replace("\u2019", "'").replace("\xa0", " ")
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def financial_year(start_year: int) -> tuple[str, dt.date]:
+    """2016 -> ("2016-17", 31 March 2017)."""
+    return f"{start_year}-{(start_year + 1) % 100:02d}", dt.date(start_year + 1, 3, 31)
+
+
+def parse_financial_year(label: str) -> tuple[str, dt.date] | None:
+    match = FINANCIAL_YEAR.match(label.strip())
+    if not match:
+        return None
+    start = int(match.group(1))
+    if (start + 1) % 100 != int(match.group(2)):
+        return None
+    return financial_year(start)
+
+
+def end_of_month_after(day: dt.date, months: int) -> dt.date:
+    """The last day of the month `months` after `day`'s month (31 Mar + 4 -> 31 Jul)."""
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    return dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+
+def read_number(value: Any, where: dict[str, Any], problem) -> float | None:
+    """A numeric cell as float; None for a blank or a published 'no figure' marker; otherwise
+    raise the importer's located problem."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise problem(f"expected a number, found {value!r}", **where)
+    if isinstance(value, int | float):
+        if value != value:  # NaN
+            return None
+        return float(value)
+    text = str(value).strip()
+    if text.lower() in NULL_MARKERS:
+        return None
+    try:
+        return float(text.replace(",", "").replace("£", ""))
+    except ValueError:
+        raise problem(f"expected a number, found {text!r}", **where) from None
+
+
+class CouncilIndex:
+    """Finds a council by GSS code or by the E-code government finance tables use, including
+    councils that no longer exist (Northamptonshire, Bournemouth, Poole, ...)."""
+
+    def __init__(self) -> None:
+        from apps.councils.models import Council
+
+        self.by_gss: dict[str, int] = {}
+        self.by_ecode: dict[str, int] = {}
+        for pk, gss, ecode in Council.objects.values_list("id", "gss_code", "ecode"):
+            self.by_gss[gss.strip().upper()] = pk
+            if ecode:
+                self.by_ecode[ecode.strip().upper()] = pk
+
+    def find(self, gss: Any = None, ecode: Any = None) -> int | None:
+        gss_text = str(gss or "").strip().upper()
+        if gss_text in self.by_gss:
+            return self.by_gss[gss_text]
+        ecode_text = str(ecode or "").strip().upper()
+        return self.by_ecode.get(ecode_text)
+
+
+class Workbook:
+    """A published .xls or .xlsx workbook, read cell values only (python-calamine)."""
+
+    def __init__(self, path: Path, problem) -> None:
+        from python_calamine import CalamineWorkbook
+
+        self.path = path
+        self.problem = problem
+        try:
+            self.book = CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # calamine raises several types for unreadable files
+            raise problem(f"cannot read workbook ({exc})") from exc
+        self.sheet_names: list[str] = list(self.book.sheet_names)
+
+    def rows(self, sheet: str) -> list[list[Any]]:
+        if sheet not in self.sheet_names:
+            raise self.problem("sheet is missing", sheet=sheet)
+        return self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+
+@dataclass
+class Parsed:
+    """What `parse` hands to `write`: validated observations, nothing written yet."""
+
+    source_file: str
+    rows: list[tuple] = field(default_factory=list)  # in OBSERVATION_COLUMNS order
+    unmatched: dict[str, str] = field(default_factory=dict)  # code -> name, not councils
+    extra_indicators: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(
+        self,
+        council_id: int,
+        indicator: str,
+        period: str,
+        period_end: dt.date,
+        value: float,
+        published: dt.date,
+        vintage: dt.date,
+        text_value: str = "",
+    ) -> None:
+        self.rows.append(
+            (council_id, indicator, period, period_end, value, text_value, published, vintage)
+        )
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame.from_records(self.rows, columns=OBSERVATION_COLUMNS)
+
+
+class IndicatorImporter(BaseImporter):
+    """Base for the indicator importers: `parse` returns a Parsed, `write` stores it.
+
+    Writing is idempotent: this file's earlier observations are replaced. When another file holds
+    the same council, indicator, period and published date, the later vintage wins, whatever the
+    order the files are imported in."""
+
+    def parse(self) -> Parsed:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def write(self, parsed: Parsed) -> dict[str, int]:
+        from apps.indicators.catalogue import sync_indicators
+        from apps.indicators.models import Indicator, Observation
+        from apps.indicators.services.point_in_time import invalidate_cache
+
+        ids = sync_indicators()
+        for extra in parsed.extra_indicators:
+            if extra["code"] not in ids:
+                ids[extra["code"]] = Indicator.objects.create(**extra).id
+        Observation.objects.filter(source_file=parsed.source_file).delete()
+        new = parsed.frame()
+        new = new.drop_duplicates(["council_id", "indicator", "period", "published"], keep="last")
+        new["indicator_id"] = new["indicator"].map(ids)
+        key = ["council_id", "indicator_id", "period", "published"]
+        existing = pd.DataFrame.from_records(
+            list(
+                Observation.objects.filter(
+                    indicator_id__in=new["indicator_id"].unique().tolist()
+                ).values_list("id", "council_id", "indicator_id", "period", "published", "vintage")
+            ),
+            columns=["id", "council_id", "indicator_id", "period", "published", "vintage_old"],
+        )
+        if not existing.empty and not new.empty:
+            clash = new.merge(existing, on=key, how="inner")
+            newer = clash["vintage"] > clash["vintage_old"]
+            Observation.objects.filter(id__in=clash.loc[newer, "id"].tolist()).delete()
+            keep_old = clash.loc[~newer, key]
+            if not keep_old.empty:
+                marker = new.merge(keep_old, on=key, how="left", indicator=True)["_merge"]
+                new = new[(marker == "left_only").to_numpy()]
+        Observation.objects.bulk_create(
+            (
+                Observation(
+                    council_id=row.council_id,
+                    indicator_id=row.indicator_id,
+                    period=row.period,
+                    period_end=row.period_end,
+                    value=row.value,
+                    text_value=row.text_value or "",
+                    source_file=parsed.source_file,
+                    published=row.published,
+                    vintage=row.vintage,
+                )
+                for row in new.itertuples(index=False)
+            ),
+            batch_size=2000,
+        )
+        invalidate_cache()
+        return {
+            "observations": len(new),
+            "councils": int(new["council_id"].nunique()) if len(new) else 0,
+            "rows that are not councils (summary below)": len(parsed.unmatched),
+        }
+
+
+def describe_unmatched(unmatched: dict[str, str], limit: int = 12) -> str:
+    names = [f"{name} ({code})" for code, name in sorted(unmatched.items(), key=lambda kv: kv[1])]
+    shown = ", ".join(names[:limit])
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return (
+        f"Not matched to a council (fire, police, parish, GLA, national park, ...): {shown}{more}"
+    )
+
+
+def first_match(patterns: Iterable[str], text: str) -> str | None:
+    for pattern in patterns:
+        if re.search(pattern, text):
+            return pattern
+    return None
+
+
+__all__ = [
+    "CouncilIndex",
+    "ImportProblem",
+    "IndicatorImporter",
+    "Parsed",
+    "Workbook",
+    "column_letter",
+    "describe_unmatched",
+    "end_of_month_after",
+    "financial_year",
+    "normalise",
+    "parse_financial_year",
+    "read_number",
+]
