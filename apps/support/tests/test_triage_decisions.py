@@ -1,0 +1,76 @@
+"""Recording who accepted or changed a triage proposal, and why; the triage page's access."""
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from apps.accounts.models import Role
+from apps.councils.models import Council
+from apps.support.models import TriageDecision
+from apps.support.services.decisions import propose_for, record_decision
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def offers():
+    call_command("import_support_offers", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_accepting_and_changing_are_recorded_with_who_and_why(offers, make_user):
+    ra = make_user(role=Role.REGIONAL_ASSOCIATE, region="London")
+    croydon = Council.objects.get(gss_code="E09000008")
+    proposal, problem = propose_for("Moderate Fiscal Stress", ["reserves_to_nre"], [])
+    assert problem == "" and proposal.tier == "targeted"
+    accepted = record_decision(
+        council=croydon,
+        proposal=proposal,
+        by=ra,
+        tier=proposal.tier,
+        offer_slugs=proposal.offers,
+        rationale="",
+    )
+    assert accepted.outcome == "accepted" and accepted.decided_by == ra
+    assert set(accepted.offers.values_list("slug", flat=True)) == set(proposal.offers)
+    with pytest.raises(ValueError, match="Say why"):
+        record_decision(
+            council=croydon,
+            proposal=proposal,
+            by=ra,
+            tier="intensive",
+            offer_slugs=proposal.offers,
+            rationale="",
+        )
+    changed = record_decision(
+        council=croydon,
+        proposal=proposal,
+        by=ra,
+        tier="intensive",
+        offer_slugs=["bespoke-intensive-support"],
+        rationale="Chief executive has resigned",
+    )
+    assert changed.outcome == "changed" and changed.proposed_tier == "targeted"
+    assert changed.rationale == "Chief executive has resigned"
+
+
+def test_unknown_band_gives_a_reason_not_a_proposal(offers):
+    proposal, problem = propose_for("insufficient data", [], [])
+    assert proposal is None and "no tier" in problem
+
+
+def test_triage_page_is_for_staff_in_scope(offers, make_user):
+    croydon = Council.objects.get(gss_code="E09000008")
+    client = Client()
+    client.force_login(make_user(role=Role.REGIONAL_ASSOCIATE, region="London"))
+    page = client.get("/support/triage/E09000008/")
+    assert page.status_code == 200
+    assert croydon.name in page.content.decode()
+    for role, extra in [
+        (Role.REGIONAL_ASSOCIATE, {"region": "South East"}),
+        (Role.COUNCIL_USER, {"council": croydon}),
+        (Role.BOARD_MEMBER, {}),
+        (Role.PEER, {}),
+    ]:
+        client.force_login(make_user(role=role, **extra))
+        assert client.get("/support/triage/E09000008/").status_code == 403
+    assert not TriageDecision.objects.exists()
