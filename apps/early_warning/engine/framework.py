@@ -16,7 +16,7 @@ from typing import Any
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "frameworks"
 
-SCORING_METHODS = {"bands", "peer_z"}
+SCORING_METHODS = {"bands", "peer_z", "linear"}
 COMBINE_METHODS = {"sum", "weighted_sum", "max"}
 POLARITIES = {"high_is_bad", "low_is_bad"}
 EDGE_KEYS = ("gt", "ge", "lt", "le", "eq")
@@ -80,6 +80,8 @@ class Indicator:
     description: str = ""
     phrase: str = ""  # how a reason names the indicator, e.g. "usable reserves"
     counts_as_data: bool = True  # False for note counts: they never make data "sufficient"
+    pillar: str = ""  # a group of indicators weighted together (calibration works per pillar)
+    reason: str = ""  # template: {subject} {value} {period} {comparison} {median} {n}
 
     @property
     def name_in_text(self) -> str:
@@ -170,7 +172,7 @@ def _indicator(raw: dict, where: str) -> Indicator:
         )
         for j, v in enumerate(raw.get("variants", []))
     )
-    if not bands and not variants:
+    if not bands and not variants and scoring != "linear":
         raise FrameworkError(f"{where}: give 'bands' (or 'variants' with bands)")
     return Indicator(
         code=str(raw["code"]),
@@ -189,6 +191,8 @@ def _indicator(raw: dict, where: str) -> Indicator:
         description=str(raw.get("description", "")),
         phrase=str(raw.get("phrase", "")),
         counts_as_data=bool(raw.get("counts_as_data", True)),
+        pillar=str(raw.get("pillar", "")),
+        reason=str(raw.get("reason", "")),
     )
 
 

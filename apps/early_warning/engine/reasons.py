@@ -54,7 +54,7 @@ def indicator_reason(indicator: Indicator, row: dict) -> str | None:
     """One sentence for one scored indicator of one entity (None if it scored no points)."""
     points = row.get(f"{indicator.code}__points")
     value = row.get(indicator.code)
-    if not points or value is None:
+    if value is None or (not points and indicator.scoring != "linear"):
         return None
     text_value = format_value(value, indicator.unit)
     period = row.get(f"{indicator.code}__period") or row.get(f"{indicator.measure.strip()}__period")
@@ -69,22 +69,34 @@ def indicator_reason(indicator: Indicator, row: dict) -> str | None:
             where = f"{direction} of its {n} nearest neighbours"
         else:
             where = f"{_ordinal(position)} {direction} against its {n} nearest neighbours"
-        return f"{subject} {text_value}{when}, {where} (median {median})"
+        return _render(indicator, subject, text_value, when, f"{where} (median {median})")
     band = _matching_band(indicator, value)
     if band is not None and band.label:
         comparison = band.label
     elif band is not None:
         comparison = band.describe(lambda v: format_value(v, indicator.unit))
         comparison = f"in the band {comparison}"
+    elif indicator.scoring == "linear":
+        comparison = "ranked on this value alone"
     else:
         comparison = "flagged"
-    return f"{subject} {text_value}{when}, {comparison}"
+    return _render(indicator, subject, text_value, when, comparison)
+
+
+def _render(indicator: Indicator, subject: str, value: str, when: str, comparison: str) -> str:
+    if indicator.reason:
+        return indicator.reason.format(
+            subject=subject, value=value, period=when.removeprefix(" in "), comparison=comparison
+        )
+    return f"{subject} {value}{when}, {comparison}"
 
 
 def reasons_for(framework: Framework, row: dict, limit: int | None = None) -> list[str]:
     """Reasons for one scored row, most points first."""
     scored = []
     for indicator in framework.indicators:
+        if framework.combine == "weighted_sum" and indicator.weight == 0:
+            continue  # shown on the council page, but not a reason: it does not count
         text = indicator_reason(indicator, row)
         if text:
             weight = indicator.weight if framework.combine == "weighted_sum" else 1.0
@@ -95,4 +107,9 @@ def reasons_for(framework: Framework, row: dict, limit: int | None = None) -> li
 
 
 def flags_for(framework: Framework, row: dict) -> list[str]:
-    return [i.code for i in framework.indicators if (row.get(f"{i.code}__points") or 0) > 0]
+    counted = [
+        i
+        for i in framework.indicators
+        if not (framework.combine == "weighted_sum" and i.weight == 0)
+    ]
+    return [i.code for i in counted if (row.get(f"{i.code}__points") or 0) > 0]

@@ -183,7 +183,12 @@ def score_frame(
     for indicator in framework.indicators:
         basis = pl.col(f"{indicator.code}__z") if indicator.scoring == "peer_z" else None
         value = basis if basis is not None else pl.col(indicator.code)
-        points = _points_expr(indicator, value)
+        if indicator.scoring == "linear":
+            # the value itself, oriented so that more concern is more points (for baselines)
+            sign = 1.0 if indicator.polarity == "high_is_bad" else -1.0
+            points = (pl.col(indicator.code) * sign).cast(pl.Float64)
+        else:
+            points = _points_expr(indicator, value)
         if framework.round_points is not None:
             points = points.round(framework.round_points)
         frame = frame.with_columns(points.alias(f"{indicator.code}__points"))
