@@ -33,10 +33,17 @@ def state_durations(transitions: pd.DataFrame, now: dt.datetime) -> pd.DataFrame
     return frame.rename(columns={"to_state": "state"})[["engagement_id", "state", "days"]]
 
 
+# Ends of the lifecycle: time "in" them is time since the case ended, so it is not reported.
+FINAL_STATES = {State.CLOSED_IMPROVED.value, State.ESCALATED.value}
+
+
 def time_in_state(durations: pd.DataFrame) -> pd.DataFrame:
-    """Median and mean days in each state, over engagements that reached it, in workflow order."""
+    """Median and mean days in each state, over engagements that reached it, in workflow order.
+    Final states (closed as improved, escalated) are left out."""
     rows = []
     for state in State:
+        if state.value in FINAL_STATES:
+            continue
         days = durations.loc[durations["state"] == state.value, "days"]
         rows.append(
             {

@@ -15,7 +15,7 @@ from apps.councils.models import Council
 from apps.engagements import notifications, services
 from apps.engagements.models import Engagement, Transition
 
-TODAY = None  # resolved at run time
+GAPS = [18, 41, 27, 63, 35, 22, 90, 48]  # days between demo steps, cycled
 
 # (gss, title, path of transitions, actions?) -- dates are days before today.
 DEMO = [
@@ -110,7 +110,7 @@ def _by_for(council: Council) -> User | None:
 
 @transaction.atomic
 def _make(
-    council: Council, title: str, target: str, with_actions: bool, today: dt.date
+    council: Council, title: str, target: str, with_actions: bool, today: dt.date, seed: int
 ) -> Engagement:
     by = _by_for(council)
     engagement = services.create_engagement(
@@ -137,14 +137,17 @@ def _make(
         engagement = services.transition(
             engagement, name, by=by, reason=f"Demo step: {name.replace('_', ' ')}", data=data
         )
-    # Spread the demo history over the past months so time-in-state figures mean something.
+    # Spread the demo history over past months, with uneven gaps, so that the time-in-state
+    # figures have something to show.
     moves = list(Transition.objects.filter(engagement=engagement).order_by("pk"))
-    start = timezone.now() - dt.timedelta(days=30 * max(len(moves), 1) + 10)
-    for index, move in enumerate(moves):
-        Transition.objects.filter(pk=move.pk).update(at=start + dt.timedelta(days=30 * index))
-    Engagement.objects.filter(pk=engagement.pk).update(
-        created_at=start, state_changed_at=start + dt.timedelta(days=30 * (len(moves) - 1))
-    )
+    gaps = [GAPS[(seed + i) % len(GAPS)] for i in range(len(moves))]
+    start = timezone.now() - dt.timedelta(days=sum(gaps))
+    at = start
+    for move, gap in zip(moves, gaps, strict=True):
+        Transition.objects.filter(pk=move.pk).update(at=at)
+        last = at
+        at += dt.timedelta(days=gap)
+    Engagement.objects.filter(pk=engagement.pk).update(created_at=start, state_changed_at=last)
     return engagement
 
 
@@ -153,13 +156,13 @@ def ensure_demo_engagements(stdout=None) -> int:
     today = timezone.localdate()
     created = 0
     with notifications.muted():
-        for gss, title, target, with_actions in DEMO:
+        for seed, (gss, title, target, with_actions) in enumerate(DEMO):
             council = Council.objects.filter(gss_code=gss).first()
             if council is None or _by_for(council) is None:
                 continue
             if Engagement.objects.filter(council=council, is_demo=True).exists():
                 continue
-            _make(council, title, target, with_actions, today)
+            _make(council, title, target, with_actions, today, seed)
             created += 1
         croydon = Engagement.objects.filter(council__gss_code="E09000008", is_demo=True).first()
         peer = User.objects.filter(username="peer", role=Role.PEER).first()

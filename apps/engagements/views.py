@@ -18,6 +18,7 @@ from apps.engagements import exports, services, workflow
 from apps.engagements.forms import ActionForm, EngagementFilterForm, EngagementForm, NoteForm
 from apps.engagements.models import Action, Engagement
 from apps.engagements.workflow import TransitionRefused
+from apps.support.models import TriageDecision
 
 
 def _visible(request: HttpRequest, pk: int) -> Engagement:
@@ -88,16 +89,24 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
     permissions.require(permissions.is_staff_role(request.user))
     initial = {"council": request.GET.get("council", "").upper()} if request.GET else None
     form = EngagementForm(request.POST or None, initial=initial, user=request.user)
+    triage_id = request.POST.get("triage") or request.GET.get("triage") or ""
     if request.method == "POST" and form.is_valid():
+        council = form.cleaned_data["council"]
+        triage = (
+            TriageDecision.objects.filter(pk=triage_id, council=council).first()
+            if triage_id.isdigit()
+            else None
+        )
         engagement = services.create_engagement(
-            council=form.cleaned_data["council"],
+            council=council,
             title=form.cleaned_data["title"],
             summary=form.cleaned_data["summary"],
             by=request.user,
+            triage=triage,
         )
         messages.success(request, f"Engagement opened with {engagement.council.name}.")
         return redirect("engagements:detail", pk=engagement.pk)
-    return render(request, "engagements/create.html", {"form": form})
+    return render(request, "engagements/create.html", {"form": form, "triage_id": triage_id})
 
 
 @login_required
