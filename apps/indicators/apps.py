@@ -8,6 +8,7 @@ class IndicatorsConfig(AppConfig):
     label = "indicators"
     verbose_name = "Indicators"
     nav_items = [NavItem("Indicators", "indicators:catalogue", "signed_in")]
+    council_links = [NavItem("Published indicators", "indicators:council", "signed_in")]
 
     def bootstrap(self, stdout) -> None:
         """Import the shipped real data (RS, borrowing, Ofsted, adult social care) and derive."""

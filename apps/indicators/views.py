@@ -1,0 +1,95 @@
+"""Pages: the indicator catalogue, and one council's published indicators (with CSV export)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from apps.councils.models import Council
+from apps.indicators.catalogue import source_rules
+from apps.indicators.models import Indicator
+from apps.indicators.services import point_in_time
+
+SOURCE_TITLES = {"derived": "Derived from the indicators above (rules in catalogue.toml)"}
+
+
+@login_required
+def catalogue(request: HttpRequest) -> HttpResponse:
+    rules = source_rules()
+    groups = []
+    for source, indicators in _by_source(Indicator.objects.order_by("code")):
+        title = SOURCE_TITLES.get(source) or rules.get(source, {}).get("title", source)
+        groups.append({"source": source, "title": title, "indicators": indicators})
+    return render(request, "indicators/catalogue.html", {"groups": groups})
+
+
+def _by_source(indicators) -> list[tuple[str, list[Indicator]]]:
+    order = ["revenue_outturn", "borrowing", "ofsted", "adult_social_care", "derived"]
+    grouped: dict[str, list[Indicator]] = {}
+    for indicator in indicators:
+        grouped.setdefault(indicator.source, []).append(indicator)
+    return sorted(grouped.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+
+
+def _as_at(request: HttpRequest) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_at", ""))
+    except ValueError:
+        return None
+
+
+@login_required
+def council(request: HttpRequest, gss_code: str) -> HttpResponse:
+    council = get_object_or_404(Council, gss_code=gss_code.upper())
+    as_at = _as_at(request)
+    latest = point_in_time.latest_known_on(as_at)
+    latest = latest[latest["gss_code"] == council.gss_code]
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    rows = [
+        {
+            "indicator": indicators.get(r.indicator),
+            "code": r.indicator,
+            "period": r.period,
+            "value": r.value,
+            "text_value": r.text_value,
+            "published": r.published,
+        }
+        for r in latest.sort_values("indicator").itertuples()
+    ]
+    if request.GET.get("format") == "csv":
+        return _csv(council, as_at)
+    return render(
+        request,
+        "indicators/council.html",
+        {"council": council, "rows": rows, "as_at": as_at, "today": dt.date.today()},
+    )
+
+
+def _csv(council: Council, as_at: dt.date | None) -> HttpResponse:
+    frame = point_in_time.observations_known_on(as_at, None, [council.gss_code])
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="indicators-{council.gss_code}'
+        f'{"-" + as_at.isoformat() if as_at else ""}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(
+        ["gss_code", "indicator", "period", "period_end", "value", "text_value", "published"]
+    )
+    for row in frame.sort_values(["indicator", "period_end"]).itertuples(index=False):
+        writer.writerow(
+            [
+                row.gss_code,
+                row.indicator,
+                row.period,
+                row.period_end,
+                row.value,
+                row.text_value or "",
+                row.published,
+            ]
+        )
+    return response
