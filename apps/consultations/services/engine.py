@@ -79,8 +79,7 @@ def fallback_discover(texts: Sequence[str], k: int | None = None) -> list[Propos
 
 def discover(texts: Sequence[str], k: int | None = None) -> list[ProposedTheme]:
     """Proposed themes for `texts`, biggest first; members are indices into `texts`."""
-    analysis = _analysis()
-    engine = getattr(analysis, "discover_themes", None) if analysis else None
+    engine = _find("discover_themes")
     if engine is not None:
         try:
             kwargs = {"k": k} if k else {}
@@ -130,7 +129,12 @@ class FallbackMapper:
             if y.sum() == 0:
                 continue
             if y.sum() == len(y):
-                proba[:, j] = 1.0
+                # No negative example yet: likeness to the positives, so not everything matches.
+                from sklearn.preprocessing import normalize
+
+                positives = normalize(self.matrix[[i for i in idx]])
+                sims = (normalize(self.matrix) @ positives.T).toarray().max(axis=1)
+                proba[:, j] = np.clip(sims / max(float(np.median(sims[idx])), 1e-9), 0, 1) * 0.9
                 continue
             clf = LogisticRegression(class_weight="balanced", C=4.0, max_iter=1000)
             clf.fit(self.matrix[idx], y)
@@ -142,16 +146,43 @@ class FallbackMapper:
         if not candidates:
             return []
         if self.proba is None:
-            # Cold start: spread questions over the text space (farthest-first from the mean).
-            from sklearn.preprocessing import normalize
-
-            dense = normalize(self.matrix[candidates]).toarray()
-            centre = dense.mean(axis=0)
-            order = np.argsort(dense @ centre)[::-1]
-            return [candidates[i] for i in order[:k]]
+            return self._diverse(candidates, k)
+        covered = {name for labels in self.coded.values() for name in labels}
+        if len(covered) < min(2, len(self.theme_names)) and len(self.coded) < 10:
+            return self._diverse(candidates, k)
         margin = np.abs(self.proba[candidates] - 0.5).min(axis=1)
         order = np.argsort(margin)
         return [candidates[i] for i in order[:k]]
+
+    def _diverse(self, candidates: list[int], k: int) -> list[int]:
+        """Farthest-first: the answers least like anything a person has coded already."""
+        from sklearn.preprocessing import normalize
+
+        dense = normalize(self.matrix).toarray()
+        seen = sorted(self.coded)
+        if not seen:
+            centre = dense[candidates].mean(axis=0)
+            return [candidates[int(np.argmax(dense[candidates] @ centre))]][:k] + (
+                self._diverse_after(candidates, k - 1, dense, []) if k > 1 else []
+            )
+        return self._diverse_after(candidates, k, dense, seen)
+
+    @staticmethod
+    def _diverse_after(candidates: list[int], k: int, dense, seen: list[int]) -> list[int]:
+        chosen: list[int] = []
+        pool = list(candidates)
+        for _ in range(k):
+            anchors = seen + chosen
+            if not pool:
+                break
+            if anchors:
+                closeness = (dense[pool] @ dense[anchors].T).max(axis=1)
+                pick = pool[int(np.argmin(closeness))]
+            else:
+                pick = pool[0]
+            chosen.append(pick)
+            pool.remove(pick)
+        return chosen
 
     def predict(self, threshold: float = 0.5) -> dict[int, list[tuple[str, float]]]:
         if self.proba is None:
@@ -173,33 +204,89 @@ class FallbackMapper:
         return result
 
 
-def make_mapper(texts: Sequence[str], theme_names: Sequence[str]):
-    """The analysis package's ThemeMapper when its interface fits, else the fallback."""
+def _find(name: str):
+    """A name from the analysis package, whether exported at its top level or in a submodule."""
+    import importlib
+
     analysis = _analysis()
-    cls = getattr(analysis, "ThemeMapper", None) if analysis else None
-    if cls is not None:
+    if analysis is None:
+        return None
+    found = getattr(analysis, name, None)
+    if found is not None:
+        return found
+    for module in ("mapping", "discovery", "themes", "campaigns", "quotes", "sentiment"):
         try:
-            mapper = _WrappedMapper(cls(list(texts), list(theme_names)))
-            return mapper
-        except Exception:  # noqa: BLE001
-            pass
+            sub = importlib.import_module(f"apps.consultations.analysis.{module}")
+        except Exception:  # noqa: BLE001 - a half-built module must not break the pages
+            continue
+        found = getattr(sub, name, None)
+        if found is not None:
+            return found
+    return None
+
+
+def make_mapper(texts: Sequence[str], theme_names: Sequence[str]):
+    """The analysis package's ThemeMapper when present (falling back, codes replayed, if it
+    fails at any step), else the plain fallback."""
+    cls = _find("ThemeMapper")
+    if cls is not None:
+        return _SafeMapper(cls, texts, theme_names)
     return FallbackMapper(texts, theme_names)
 
 
-class _WrappedMapper:
-    """Adapts the analysis package's ThemeMapper to the calls the pages make."""
+class _SafeMapper:
+    """Forwards to the analysis package's mapper; on any error switches to the fallback."""
 
-    def __init__(self, inner):
+    def __init__(self, cls, texts: Sequence[str], theme_names: Sequence[str]):
+        self.texts, self.theme_names = list(texts), list(theme_names)
+        self.coded: dict[int, set[str]] = {}
+        self.active = None
+        try:
+            self.active = _WrappedMapper(cls(self.texts, self.theme_names), self.theme_names)
+        except Exception:  # noqa: BLE001
+            self._fall_back()
+
+    def _fall_back(self) -> None:
+        self.active = FallbackMapper(self.texts, self.theme_names)
+        for index, labels in self.coded.items():
+            self.active.add(index, labels)
+        self.active.fit()
+
+    def _call(self, method: str, *args):
+        try:
+            return getattr(self.active, method)(*args)
+        except Exception:  # noqa: BLE001
+            if isinstance(self.active, FallbackMapper):
+                raise
+            self._fall_back()
+            return getattr(self.active, method)(*args)
+
+    def add(self, index: int, labels: Sequence[str]) -> None:
+        self.coded[index] = set(labels)
+        self._call("add", index, labels)
+
+    def fit(self) -> None:
+        self._call("fit")
+
+    def next_to_code(self, k: int = 1) -> list[int]:
+        return self._call("next_to_code", k)
+
+    def predict(self) -> dict[int, list[tuple[str, float]]]:
+        return self._call("predict")
+
+
+class _WrappedMapper:
+    """Adapts the analysis package's ThemeMapper (code / next_to_code / predict returning a 0/1
+    matrix, predict_proba) to the calls the pages make."""
+
+    def __init__(self, inner, theme_names: Sequence[str]):
         self.inner = inner
+        self.theme_names = list(theme_names)
         self.coded: dict[int, set[str]] = {}
 
     def add(self, index: int, labels: Sequence[str]) -> None:
         self.coded[index] = set(labels)
-        for method in ("add", "code", "label", "teach"):
-            if hasattr(self.inner, method):
-                getattr(self.inner, method)(index, list(labels))
-                return
-        raise AttributeError("ThemeMapper has no method to record a coded response")
+        self.inner.code(index, list(labels))
 
     def fit(self) -> None:
         if hasattr(self.inner, "fit"):
@@ -208,30 +295,37 @@ class _WrappedMapper:
     def next_to_code(self, k: int = 1) -> list[int]:
         return [int(i) for i in self.inner.next_to_code(k) if int(i) not in self.coded][:k]
 
-    def predict(self, threshold: float = 0.5) -> dict[int, list[tuple[str, float]]]:
-        raw = self.inner.predict()
+    def predict(self) -> dict[int, list[tuple[str, float]]]:
+        if not self.coded:
+            return {}
+        flags = np.asarray(self.inner.predict())
+        proba = (
+            np.asarray(self.inner.predict_proba()) if hasattr(self.inner, "predict_proba") else None
+        )
         result: dict[int, list[tuple[str, float]]] = {}
-        items = raw.items() if isinstance(raw, dict) else enumerate(raw)
-        for i, labels in items:
-            if int(i) in self.coded:
+        for i, row in enumerate(flags):
+            if i in self.coded:
                 continue
-            pairs = []
-            for label in labels:
-                if isinstance(label, (tuple, list)):
-                    pairs.append((str(label[0]), float(label[1])))
-                else:
-                    pairs.append((str(label), 1.0))
-            result[int(i)] = pairs
+            result[i] = [
+                (self.theme_names[j], float(proba[i, j]) if proba is not None else 1.0)
+                for j in np.flatnonzero(row)
+            ]
         return result
 
 
 def quotes(texts: Sequence[str], k: int = 3) -> list[int]:
     """Indices of representative, evidence-rich quotes: near the centre of the group, preferring
     fuller answers with specifics (numbers, examples), and never two copies of a template."""
-    from apps.consultations.services.campaigns import normalise
-
     if not texts:
         return []
+    engine = _find("quotes")
+    if callable(engine):
+        try:
+            picked = [int(i) for i in engine(list(texts), k=k)]
+            if picked and all(0 <= i < len(texts) for i in picked):
+                return picked[:k]
+        except Exception:  # noqa: BLE001
+            pass
     if len(texts) <= k:
         return list(range(len(texts)))
     _, matrix = _vectorise(texts)
@@ -245,12 +339,11 @@ def quotes(texts: Sequence[str], k: int = 3) -> list[int]:
         [any(ch.isdigit() for ch in t) or "for example" in t.lower() for t in texts]
     )
     score = centrality + 0.35 * richness + 0.1 * specifics - 0.5 * (words < 6)
-    chosen, seen = [], set()
+    chosen: list[int] = []
     for i in np.argsort(score)[::-1]:
-        key = normalise(texts[i])
-        if key in seen:
+        # never two copies of a template: skip anything nearly the same as a quote already chosen
+        if chosen and float((dense[chosen] @ dense[i]).max()) >= 0.8:
             continue
-        seen.add(key)
         chosen.append(int(i))
         if len(chosen) == k:
             break
@@ -313,8 +406,7 @@ NEGATIVE = set(
 def sentiment(texts: Sequence[str]) -> list[float]:
     """Sentiment per text in [-1, 1]: the analysis package's if present, else a small transparent
     word-list score (positive minus negative words over their total), rough by design."""
-    analysis = _analysis()
-    engine = getattr(analysis, "sentiment", None) if analysis else None
+    engine = _find("sentiment")
     if callable(engine):
         try:
             return [float(s) for s in engine(list(texts))]

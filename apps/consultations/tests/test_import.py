@@ -1,0 +1,184 @@
+"""Offline responses from CSV and XLSX: a bad row refuses the whole file, naming row and column."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook
+
+from apps.accounts.models import Role
+from apps.consultations.models import Channel, Response
+from apps.consultations.services.importing import OfflineResponseImporter
+from apps.core.importers import ImportProblem
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "Received",
+    "Reference",
+    "Respondent type",
+    "Organisation",
+    "Group",
+    "Consent to publish",
+    "Q1",
+    "Q2",
+    "Q3",
+    "Q3 text",
+    "Q5",
+]
+
+
+def rows(consultation, bad: dict | None = None):
+    day = consultation.opens_on + dt.timedelta(days=1)
+    good = [
+        [
+            day.strftime("%d/%m/%Y"),
+            "POST-001",
+            "organisation",
+            "Anytown Council",
+            "Council leaders",
+            "yes",
+            "Agree",
+            "Trust; Clarity",
+            "Partly",
+            "Roles overlap.",
+            "Keep peers.",
+        ],
+        [
+            day.isoformat(),
+            "POST-002",
+            "individual",
+            "",
+            "",
+            "no",
+            "Strongly disagree",
+            "",
+            "No",
+            "",
+            "Too much inspection.",
+        ],
+        [
+            (consultation.closes_on + dt.timedelta(days=2)).strftime("%d/%m/%Y"),
+            "POST-003",
+            "individual",
+            "",
+            "",
+            "",
+            "",
+            "Early warning",
+            "",
+            "",
+            "Late letter.",
+        ],
+    ]
+    if bad:
+        good[bad["row"] - 2][HEADER.index(bad["column"])] = bad["value"]
+    return good
+
+
+def write_csv(tmp_path, data, header=HEADER):
+    import csv
+
+    path = tmp_path / "offline.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(data)
+    return path
+
+
+def write_xlsx(tmp_path, data, header=HEADER):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Responses"
+    sheet.append(header)
+    for row in data:
+        sheet.append(row)
+    path = tmp_path / "offline.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def closed(make_consultation):
+    return make_consultation(opens=-40, closes=-5)
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_xlsx])
+def test_good_file_imports_every_row_and_flags_late(tmp_path, closed, writer):
+    path = writer(tmp_path, rows(closed))
+    counts = OfflineResponseImporter(path, closed).run()
+    assert counts["responses imported"] == 3
+    assert counts["late (kept, flagged)"] == 1
+    late = Response.objects.get(reference="POST-003")
+    assert late.is_late and late.channel == Channel.OFFLINE_IMPORT
+    org = Response.objects.get(reference="POST-001")
+    assert org.group == "council_leaders" and org.consent_to_publish
+    assert org.answers.get(question__number=2).choices == ["Trust", "Clarity"]
+    assert org.answers.get(question__number=3).text == "Roles overlap."
+    # Importing the same file again changes nothing.
+    again = OfflineResponseImporter(path, closed).run()
+    assert again["responses imported"] == 0 and again["already imported (skipped)"] == 3
+    assert Response.objects.count() == 3
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_xlsx])
+@pytest.mark.parametrize(
+    "bad, column, words",
+    [
+        ({"row": 3, "column": "Q1", "value": "Mostly agree"}, "q1", "not an option"),
+        ({"row": 4, "column": "Received", "value": "31/02/2026"}, "received", "not a date"),
+        ({"row": 2, "column": "Group", "value": "Bishops"}, "group", "not a stakeholder group"),
+        ({"row": 3, "column": "Q2", "value": "Trust; Cake"}, "q2", "not an option"),
+        (
+            {"row": 2, "column": "Consent to publish", "value": "maybe"},
+            "consent to publish",
+            "yes or no",
+        ),
+    ],
+)
+def test_bad_row_refuses_file_naming_row_and_column(tmp_path, closed, writer, bad, column, words):
+    path = writer(tmp_path, rows(closed, bad))
+    with pytest.raises(ImportProblem) as caught:
+        OfflineResponseImporter(path, closed).run()
+    problem = caught.value
+    assert problem.row == bad["row"]
+    assert problem.column == column
+    assert words in problem.message
+    assert f"row {bad['row']}" in str(problem) and column in str(problem)
+    if writer is write_xlsx:
+        assert problem.sheet == "Responses"
+    assert Response.objects.count() == 0
+
+
+def test_unknown_question_column_is_refused(tmp_path, closed):
+    path = write_csv(tmp_path, [r + ["x"] for r in rows(closed)], header=HEADER + ["Q9"])
+    with pytest.raises(ImportProblem) as caught:
+        OfflineResponseImporter(path, closed).run()
+    assert caught.value.column == "q9" and caught.value.row == 1
+    assert Response.objects.count() == 0
+
+
+def test_missing_received_column_is_refused(tmp_path, closed):
+    header = ["Q1"]
+    path = write_csv(tmp_path, [["Agree"]], header=header)
+    with pytest.raises(ImportProblem, match="received"):
+        OfflineResponseImporter(path, closed).run()
+
+
+def test_upload_page_reports_problem_and_imports_nothing(client, tmp_path, closed, make_user):
+    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
+    path = write_xlsx(tmp_path, rows(closed, {"row": 3, "column": "Q1", "value": "Yes please"}))
+    with open(path, "rb") as handle:
+        page = client.post(reverse("consultations:import", args=[closed.slug]), {"file": handle})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "row 3" in body and "&#x27;q1&#x27;" in body and "Nothing was imported" in body
+    assert Response.objects.count() == 0
+    good = write_csv(tmp_path, rows(closed))
+    with open(good, "rb") as handle:
+        page = client.post(reverse("consultations:import", args=[closed.slug]), {"file": handle})
+    assert page.status_code == 302
+    assert Response.objects.filter(consultation=closed).count() == 3
+    assert timezone.now() > closed.closes_at  # imported after closing: staff route stays open

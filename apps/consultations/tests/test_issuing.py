@@ -1,0 +1,70 @@
+"""Contacts seeded from the councils register, and a record of what was issued to whom and when."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from apps.accounts.models import Role
+from apps.consultations.models import Contact, Issue, StakeholderGroup
+from apps.consultations.services.contacts import seed_contacts
+from apps.consultations.services.issuing import issue_paper
+from apps.councils.models import Council
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_current_council_gets_a_leader_and_chief_executive_contact():
+    seed_contacts()
+    current = Council.objects.current().count()
+    assert current > 300
+    assert Contact.objects.filter(group=StakeholderGroup.COUNCIL_LEADERS).count() == current
+    assert Contact.objects.filter(group=StakeholderGroup.CHIEF_EXECUTIVES).count() == current
+    croydon = Contact.objects.get(group="council_leaders", council__gss_code="E09000008")
+    assert croydon.role == "Leader, Croydon"
+    assert croydon.email_is_placeholder and croydon.email.endswith("@placeholder.invalid")
+    assert Contact.objects.filter(group=StakeholderGroup.REGIONAL_PARTNERSHIPS).count() == 9
+    assert seed_contacts() == 0  # idempotent
+
+
+def test_issue_records_each_contact_and_emails_only_verified_addresses(consultation, make_user):
+    seed_contacts()
+    verified = Contact.objects.filter(group="inspectorates").first()
+    verified.email, verified.email_is_placeholder = "office@inspectorate.example", False
+    verified.save()
+    user = make_user(role=Role.PROGRAMME_MANAGER)
+    paper = consultation.current_paper()
+    result = issue_paper(consultation, paper, ["inspectorates", "council_leaders"], user=user)
+    expected = Contact.objects.filter(group__in=["inspectorates", "council_leaders"]).count()
+    assert result.issued == expected == Issue.objects.count()
+    assert result.emailed == 1 and len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["office@inspectorate.example"]
+    assert Issue.objects.get(contact=verified).emailed
+    assert Issue.objects.filter(issued_by=user, paper_version=paper).count() == expected
+    again = issue_paper(consultation, paper, ["inspectorates"], user=user)
+    assert (
+        again.issued == 0 and again.already == Contact.objects.filter(group="inspectorates").count()
+    )
+
+
+def test_issue_page(client, consultation, make_user):
+    seed_contacts()
+    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
+    page = client.post(
+        reverse("consultations:issue", args=[consultation.slug]),
+        {"groups": ["regional_partnerships"]},
+    )
+    assert page.status_code == 302
+    assert Issue.objects.count() == 9
+    manage = client.get(reverse("consultations:manage", args=[consultation.slug])).content.decode()
+    assert "Regional partnerships" in manage and "Placeholder address" in manage
+
+
+def test_new_paper_version_keeps_the_old(client, consultation, make_user):
+    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
+    page = client.post(
+        reverse("consultations:paper_new", args=[consultation.slug]),
+        {"title": "Revised paper", "body": "New text"},
+    )
+    assert page.status_code == 302
+    assert list(consultation.paper_versions.values_list("version", flat=True)) == [2, 1]
+    assert consultation.current_paper().title == "Revised paper"
