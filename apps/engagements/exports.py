@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
+from django.db.models import Count, Q
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -37,10 +40,22 @@ ACTION_COLUMNS = [
 ]
 
 
-def engagement_rows(engagements) -> list[dict]:
+def engagement_rows(engagements, today: dt.date | None = None) -> list[dict]:
+    today = today or timezone.localdate()
+    counted = (
+        engagements.select_related("council")
+        .order_by("council__name", "pk")
+        .annotate(
+            action_count=Count("actions", distinct=True),
+            overdue_count=Count(
+                "actions",
+                filter=Q(actions__due_date__lt=today, actions__completed_on__isnull=True),
+                distinct=True,
+            ),
+        )
+    )
     rows = []
-    for e in engagements.select_related("council").prefetch_related("actions"):
-        actions = list(e.actions.all())
+    for e in counted:
         rows.append(
             {
                 "id": e.pk,
@@ -52,8 +67,8 @@ def engagement_rows(engagements) -> list[dict]:
                 "state_since": e.state_changed_at.date(),
                 "consent_date": e.consent_date,
                 "next_review_due": e.next_review_due,
-                "actions": len(actions),
-                "overdue_actions": sum(a.is_overdue() for a in actions),
+                "actions": e.action_count,
+                "overdue_actions": e.overdue_count,
                 "demo": "yes" if e.is_demo else "",
             }
         )

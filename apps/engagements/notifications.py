@@ -36,6 +36,20 @@ def _base_url() -> str:
     return getattr(settings, "SITE_URL", "http://localhost:8000").rstrip("/")
 
 
+def recipients_by_engagement(engagement_ids: list[int]) -> dict[int, list[str]]:
+    """For many engagements at once: one visibility query per user with an email, not one per
+    (user, engagement) pair, so the daily run stays quick with thousands of cases."""
+    from apps.engagements.models import Engagement
+
+    found: dict[int, set[str]] = {pk: set() for pk in engagement_ids}
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    for user in users:
+        for pk in Engagement.objects.visible_to(user).values_list("pk", flat=True):
+            if pk in found:
+                found[pk].add(user.email)
+    return {pk: sorted(emails) for pk, emails in found.items()}
+
+
 def recipients_for(engagement) -> list[str]:
     """Email addresses of active users who can see this engagement (never board members)."""
     from apps.engagements.models import Engagement
@@ -126,6 +140,7 @@ def send_reminders(today: dt.date | None = None, *, dry_run: bool = False) -> Re
         .prefetch_related("actions")
         .order_by("council__name", "pk")
     )
+    due = []
     for engagement in engagements:
         overdue = [a for a in engagement.actions.all() if a.is_overdue(today)]
         review = (
@@ -137,10 +152,13 @@ def send_reminders(today: dt.date | None = None, *, dry_run: bool = False) -> Re
         )
         if not overdue and not review:
             continue
+        due.append((engagement, overdue, review))
+    recipients = recipients_by_engagement([e.pk for e, _, _ in due])
+    for engagement, overdue, review in due:
         run.engagements += 1
         run.overdue_actions += len(overdue)
         run.reviews_due += review is not None
-        to = recipients_for(engagement)
+        to = recipients[engagement.pk]
         if not to:
             continue
         lines = [f"{engagement.council.name}: {engagement.title}", ""]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -50,14 +52,22 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     if export in ("csv", "xlsx"):
         return _export(engagements, export)
     template = "engagements/_results.html" if request.htmx else "engagements/list.html"
+    counted = engagements.annotate(action_count=Count("actions")).order_by(
+        "-state_changed_at", "-pk"
+    )
+    page = Paginator(counted, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         template,
         {
             "form": form,
-            "engagements": engagements.prefetch_related("actions"),
+            "engagements": page,
+            "page": page,
+            "total": page.paginator.count,
             "can_create": permissions.is_staff_role(request.user),
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
         },
     )
 

@@ -74,6 +74,7 @@ def test_web_pages_follow_the_rules(people, cases, who):
     else:
         assert listing.status_code == 200
         shown = {e.pk for e in listing.context["engagements"]}
+        assert listing.context["total"] == len(expected)
         assert shown == expected
     for name in ("croydon_live", "croydon_early", "slough", "hackney"):
         engagement = getattr(cases, name)
