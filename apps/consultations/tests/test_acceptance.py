@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Role
-from apps.consultations.models import Answer, Channel, Response
+from apps.consultations.models import Channel, Response
 from apps.consultations.services.campaigns import campaign_groups, find_campaigns
 
 pytestmark = pytest.mark.django_db
@@ -82,25 +82,30 @@ def test_response_received_by_closing_day_is_not_late(client, make_consultation,
     assert response.channel == Channel.STAFF and not response.is_late
 
 
-def test_same_text_fifty_times_is_one_campaign_of_fifty_all_kept(consultation):
+def test_same_text_fifty_times_is_one_campaign_of_fifty_all_kept(client, consultation):
     text = (
         "We support sector-led help but small councils need funded support, not a bill for "
         "the help they are given."
     )
-    question = consultation.questions.get(number=5)
-    now = timezone.now()
-    for i in range(50):
-        r = Response.objects.create(consultation=consultation, received_at=now, submitted_at=now)
-        Answer.objects.create(response=r, question=question, text=text)
+    url = reverse("consultations:respond", args=[consultation.slug])
+    for _ in range(50):
+        page = client.post(
+            url, {"respondent_type": "individual", "consent_to_publish": "yes", "q5_text": text}
+        )
+        assert page.status_code == 302
     # Some distinct responses that must not join the campaign.
-    for text_other in ["Inspection should be co-ordinated.", "Peers made all the difference."]:
-        r = Response.objects.create(consultation=consultation, submitted_at=now)
-        Answer.objects.create(response=r, question=question, text=text_other * 3)
+    for other in ["Inspection should be co-ordinated, not tripled.", "Peers made the difference."]:
+        client.post(
+            url, {"respondent_type": "individual", "consent_to_publish": "no", "q5_text": other}
+        )
+    assert Response.objects.submitted().filter(consultation=consultation).count() == 52
     groups = campaign_groups(consultation)
     assert len(groups) == 1
     assert groups[0].size == 50
-    assert Response.objects.filter(consultation=consultation).count() == 52
     assert len(set(groups[0].response_ids)) == 50
+    assert set(groups[0].response_ids) <= set(
+        Response.objects.filter(answers__text=text).values_list("pk", flat=True)
+    )
 
 
 def test_campaign_grouping_tolerates_small_edits_and_keeps_distinct_texts_apart():
