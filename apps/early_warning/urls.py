@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.early_warning import views
 
 app_name = "early_warning"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.watchlist, name="watchlist"),
+    path("map/", views.england_map, name="map"),
+    path("compare/", views.compare, name="compare"),
+    path("frameworks/", views.frameworks, name="frameworks"),
+    path("councils/<str:gss_code>/", views.council, name="council"),
+    path("councils/<str:gss_code>/notes/new/", views.note_create, name="note-create"),
+]

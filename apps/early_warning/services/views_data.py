@@ -19,6 +19,12 @@ def _num(value):
     return None if value != value else value
 
 
+def _weighted(fw, indicator, points):
+    if points is None or fw.combine != "weighted_sum":
+        return points
+    return points * indicator.weight
+
+
 def council_detail(council, as_at: dt.date, framework: str | None, user) -> dict:
     """Assessment, per-indicator detail and (if allowed) notes for one council as at a date."""
     include_notes = permissions.is_national(user)
@@ -51,7 +57,7 @@ def council_detail(council, as_at: dt.date, framework: str | None, user) -> dict
                 "polarity": indicator.polarity,
                 "value": _num(row.get(indicator.code)),
                 "period": row.get(f"{indicator.measure}__period") or None,
-                "points": _num(row.get(f"{indicator.code}__points")),
+                "points": _weighted(fw, indicator, _num(row.get(f"{indicator.code}__points"))),
                 "peer_median": _num(row.get(f"{indicator.code}__peer_median")),
                 "peer_n": int(n) if n is not None else None,
                 "z": _num(row.get(f"{indicator.code}__z")),

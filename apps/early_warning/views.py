@@ -1,0 +1,355 @@
+"""Web pages: watchlist, a council's early-warning page, notes, map, framework comparison.
+
+Thin: each view parses its request, asks a service, renders. Who may see soft intelligence is
+decided by apps.accounts.permissions only.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pandas as pd
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from apps.accounts import permissions
+from apps.councils.models import Council
+from apps.early_warning.engine import FrameworkError, load_framework
+from apps.early_warning.engine.reasons import format_value
+from apps.early_warning.forms import CompareForm, NoteForm, WatchlistForm
+from apps.early_warning.services import charts, geo, views_data
+from apps.early_warning.services.compare import compare_frameworks
+from apps.early_warning.services.watchlist import DEFAULT_FRAMEWORK, compute_watchlist
+
+EXPORT_COLUMNS = ["gss_code", "name", "council_type", "region", "rank", "score", "band"]
+
+
+def _latest_publication() -> dt.date | None:
+    try:
+        from apps.indicators.models import Observation
+    except ImportError:  # pragma: no cover
+        return None
+    return Observation.objects.order_by("-published").values_list("published", flat=True).first()
+
+
+def _watchlist_for(request, form: WatchlistForm):
+    data = form.cleaned_data if form.is_valid() else {}
+    as_at = data.get("as_at") or dt.date.today()
+    framework = data.get("framework") or DEFAULT_FRAMEWORK
+    include_notes = permissions.is_national(request.user)
+    frame = compute_watchlist(as_at, framework, include_notes=include_notes)
+    shown = frame
+    if data.get("band"):
+        shown = shown[shown["band"] == data["band"]]
+    if data.get("region"):
+        shown = shown[shown["region"] == data["region"]]
+    if data.get("council_type"):
+        shown = shown[shown["council_type"] == data["council_type"]]
+    if data.get("q"):
+        shown = shown[shown["name"].str.contains(data["q"], case=False, regex=False)]
+    return as_at, frame.attrs["framework"], frame, shown, include_notes
+
+
+@login_required
+def watchlist(request):
+    form = WatchlistForm(request.GET or None)
+    as_at, fw, frame, shown, include_notes = _watchlist_for(request, form)
+    export = request.GET.get("export")
+    if export in {"csv", "xlsx"}:
+        return _export(shown, fw, as_at, export)
+    counts = frame["band"].value_counts().to_dict()
+    bands = [
+        {"label": label, "count": counts.get(label, 0), "tag": fw.tag_for(label)}
+        for label in fw.band_order
+    ]
+    rows = shown.to_dict("records")
+    for row in rows:
+        row["score_text"] = "" if pd.isna(row["score"]) else f"{row['score']:.1f}"
+    query = request.GET.copy()
+    query.pop("export", None)
+    scored = int(frame["score"].notna().sum())
+    return render(
+        request,
+        "early_warning/watchlist.html",
+        {
+            "form": form,
+            "framework": fw,
+            "as_at": as_at,
+            "rows": rows,
+            "total": len(frame),
+            "scored": scored,
+            "bands": bands,
+            "include_notes": include_notes,
+            "query": query.urlencode(),
+            "latest_publication": _latest_publication() if scored == 0 else None,
+        },
+    )
+
+
+def _export(frame: pd.DataFrame, fw, as_at: dt.date, kind: str) -> HttpResponse:
+    columns = [c for c in EXPORT_COLUMNS if c in frame.columns]
+    rows = [
+        [row[c] if not (isinstance(row[c], float) and pd.isna(row[c])) else "" for c in columns]
+        + ["; ".join(row["top_reasons"])]
+        for row in frame.to_dict("records")
+    ]
+    header = columns + ["top_reasons"]
+    stem = f"watchlist-{fw.name}-{as_at.isoformat()}"
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Watchlist"
+        sheet.append([f"{fw.title} v{fw.version}, as at {as_at.isoformat()}"])
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
+    return response
+
+
+def _series(council: Council, as_at: dt.date, measures: list[str]) -> dict:
+    """Per measure: periods, council values, neighbours' median per period, latest peer values."""
+    from apps.early_warning.services.inputs import council_frame, peer_frame
+    from apps.indicators.services.point_in_time import observations_known_on
+
+    councils = council_frame(as_at)
+    if council.gss_code not in set(councils["entity"].to_list()):
+        return {}
+    peers_df = peer_frame(councils)
+    peers = peers_df.filter(peers_df["entity"] == council.gss_code)["peer"].to_list()
+    names = dict(
+        Council.objects.filter(gss_code__in=peers + [council.gss_code]).values_list(
+            "gss_code", "name"
+        )
+    )
+    obs = observations_known_on(as_at, indicators=measures, councils=peers + [council.gss_code])
+    out = {}
+    for measure in measures:
+        part = obs[obs["indicator"] == measure]
+        if part.empty:
+            continue
+        mine = part[part["gss_code"] == council.gss_code].set_index("period")["value"]
+        theirs = part[part["gss_code"] != council.gss_code]
+        medians = theirs.groupby("period")["value"].median()
+        periods = sorted(set(mine.index) | set(medians.index))
+        latest = max(mine.index) if len(mine) else None
+        peer_values = []
+        if latest is not None:
+            latest_part = part[part["period"] == latest]
+            peer_values = sorted(
+                (
+                    (names.get(g, g), v)
+                    for g, v in zip(latest_part["gss_code"], latest_part["value"], strict=True)
+                ),
+                key=lambda item: item[1],
+            )
+        out[measure] = {
+            "periods": periods,
+            "council": [None if p not in mine.index else float(mine[p]) for p in periods],
+            "median": [None if p not in medians.index else float(medians[p]) for p in periods],
+            "latest": latest,
+            "peer_values": peer_values,
+        }
+    return out
+
+
+@login_required
+def council(request, gss_code: str):
+    target = get_object_or_404(Council, gss_code=gss_code)
+    form = WatchlistForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    as_at = data.get("as_at") or dt.date.today()
+    framework = data.get("framework") or DEFAULT_FRAMEWORK
+    try:
+        detail = views_data.council_detail(target, as_at, framework, request.user)
+    except FrameworkError as exc:
+        raise Http404(str(exc)) from exc
+    fw = detail["framework"]
+    measures = []
+    for indicator in fw.indicators:
+        measure = indicator.measure.strip()
+        if measure.isidentifier() and not measure.startswith("notes_") and measure not in measures:
+            measures.append(measure)
+    series = _series(target, as_at, measures)
+    figures = []
+    for measure, s in series.items():
+        indicator = next(i for i in fw.indicators if i.measure.strip() == measure)
+        unit = "%" if indicator.unit == "percent" else indicator.unit
+        rows = [
+            {
+                "period": p,
+                "council": format_value(c, indicator.unit),
+                "median": format_value(m, indicator.unit),
+            }
+            for p, c, m in zip(s["periods"], s["council"], s["median"], strict=True)
+        ]
+        peer_rows = [
+            {"name": n, "value": format_value(v, indicator.unit), "is_self": n == target.name}
+            for n, v in s["peer_values"]
+        ]
+        figures.append(
+            {
+                "code": measure,
+                "title": indicator.title,
+                "trend_svg": charts.trend_chart(
+                    indicator.title, s["periods"], s["council"], s["median"], unit
+                ),
+                "peer_svg": charts.peer_chart(
+                    f"{indicator.title}, {s['latest']}",
+                    [n for n, _ in s["peer_values"]],
+                    [v for _, v in s["peer_values"]],
+                    target.name,
+                    unit,
+                )
+                if s["peer_values"]
+                else "",
+                "rows": rows,
+                "peer_rows": peer_rows,
+                "latest": s["latest"],
+            }
+        )
+    indicators = []
+    for item in detail["indicators"]:
+        indicators.append(
+            {
+                **item,
+                "value_text": format_value(item["value"], item["unit"]),
+                "median_text": format_value(item["peer_median"], item["unit"])
+                if item["peer_median"] is not None
+                else "",
+                "z_text": f"{item['z']:+.1f}" if item["z"] is not None else "",
+                "points_text": "" if item["points"] is None else f"{item['points']:g}",
+            }
+        )
+    notes = detail["notes"]
+    return render(
+        request,
+        "early_warning/council.html",
+        {
+            "council": target,
+            "form": form,
+            "as_at": as_at,
+            "framework": fw,
+            "assessment": detail["assessment"],
+            "tag": fw.tag_for(detail["assessment"].band),
+            "indicators": indicators,
+            "figures": figures,
+            "warnings": [n for n in notes if not n.is_local_context] if notes is not None else None,
+            "context_notes": [n for n in notes if n.is_local_context]
+            if notes is not None
+            else None,
+            "can_add_note": permissions.can_manage_council_cases(request.user, target),
+            "include_notes": detail["includes_notes"],
+        },
+    )
+
+
+@login_required
+def note_create(request, gss_code: str):
+    target = get_object_or_404(Council, gss_code=gss_code)
+    if not permissions.can_view_council_cases(request.user, target):
+        raise Http404("No such council")
+    permissions.require(permissions.can_manage_council_cases(request.user, target))
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        note = form.save(commit=False)
+        note.council = target
+        note.author = request.user
+        note.save()
+        messages.success(request, f"Note recorded for {target.name}.")
+        return redirect(reverse("early_warning:council", args=[target.gss_code]))
+    return render(request, "early_warning/note_form.html", {"council": target, "form": form})
+
+
+@login_required
+def england_map(request):
+    form = WatchlistForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    as_at = data.get("as_at") or dt.date.today()
+    framework = data.get("framework") or DEFAULT_FRAMEWORK
+    level = "county" if request.GET.get("level") == "county" else "district"
+    frame = compute_watchlist(as_at, framework, include_notes=permissions.is_national(request.user))
+    fw = frame.attrs["framework"]
+    bands = dict(zip(frame["gss_code"], frame["band"], strict=True))
+    shading = geo.district_shading(bands, fw.band_order, as_at, level)
+    colours = {
+        label: geo.TAG_COLOURS.get(fw.tag_for(label), geo.TAG_COLOURS["grey"])
+        for label in fw.band_order
+    }
+    colours[fw.no_designation_label] = "#cce2d8"
+    colours[fw.insufficient_label] = geo.NO_DATA
+    title = f"England: {fw.title}, as at {as_at:%-d %B %Y}, {level} view"
+    svg = geo.choropleth(shading, colours, title)
+    by_band = []
+    for label in fw.band_order:
+        members = frame[frame["band"] == label]
+        by_band.append(
+            {
+                "label": label,
+                "colour": colours.get(label),
+                "councils": members[["gss_code", "name"]].to_dict("records"),
+            }
+        )
+    return render(
+        request,
+        "early_warning/map.html",
+        {
+            "form": form,
+            "svg": svg,
+            "framework": fw,
+            "as_at": as_at,
+            "level": level,
+            "by_band": by_band,
+        },
+    )
+
+
+@login_required
+def compare(request):
+    form = CompareForm(
+        request.GET or None, initial={"a": DEFAULT_FRAMEWORK, "b": "cipfa_style_resilience"}
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    as_at = data.get("as_at") or dt.date.today()
+    a = data.get("a") or DEFAULT_FRAMEWORK
+    b = data.get("b") or "cipfa_style_resilience"
+    result = compare_frameworks(as_at, a, b, include_notes=permissions.is_national(request.user))
+    crosstab = result["crosstab"]
+    table = {
+        "columns": list(crosstab.columns),
+        "rows": [
+            (label, [int(v) for v in crosstab.loc[label].tolist()]) for label in crosstab.index
+        ],
+    }
+    return render(
+        request,
+        "early_warning/compare.html",
+        {"form": form, "result": result, "table": table, "as_at": as_at},
+    )
+
+
+@login_required
+def frameworks(request):
+    from apps.early_warning.engine import available_frameworks
+
+    items = [load_framework(name) for name in available_frameworks()]
+    return render(request, "early_warning/frameworks.html", {"frameworks": items})
