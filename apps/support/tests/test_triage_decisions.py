@@ -20,7 +20,7 @@ def offers():
 def test_accepting_and_changing_are_recorded_with_who_and_why(offers, make_user):
     ra = make_user(role=Role.REGIONAL_ASSOCIATE, region="London")
     croydon = Council.objects.get(gss_code="E09000008")
-    proposal, problem = propose_for("Moderate Fiscal Stress", ["reserves_to_nre"], [])
+    proposal, problem = propose_for("Watch", ["reserves_to_nre"], [])
     assert problem == "" and proposal.tier == "targeted"
     accepted = record_decision(
         council=croydon,

@@ -98,5 +98,25 @@ def test_shipped_rules_load_and_name_only_catalogue_offers(db):
     rules = triage.load_rules()
     assert set(rules.bands.values()) <= set(triage.TIERS)
     assert rules.all_offer_slugs() <= set(Offer.objects.values_list("slug", flat=True))
-    worst = propose("Significant Fiscal Stress", ["a", "b", "c", "d", "e"], rules=rules)
+    worst = propose("High concern", ["a", "b", "c", "d", "e"], rules=rules)
     assert worst.tier == "intervention"
+    reserves = propose("Watch", ["reserves_to_nre"], ["leadership_instability"], rules=rules)
+    assert reserves.tier == "targeted"
+    assert {"finance-peer-review", "leadership-mentoring"} <= set(reserves.offers)
+
+
+def test_every_band_of_every_shipped_framework_has_a_tier():
+    """A new early-warning framework whose designations the rules do not know fails here."""
+    import tomllib
+    from pathlib import Path
+
+    rules = triage.load_rules()
+    frameworks = Path(__file__).resolve().parents[2] / "early_warning" / "frameworks"
+    for path in sorted(frameworks.glob("*.toml")):
+        data = tomllib.loads(path.read_text())
+        labels = [d["label"] for d in data.get("designation", [])]
+        labels.append(data.get("combine", {}).get("no_designation_label", "No designation"))
+        if "baseline" in path.stem:
+            continue  # baselines rank without designations
+        for label in labels:
+            assert label.lower() in rules.bands, f"{path.name}: {label!r}"
