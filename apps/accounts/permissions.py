@@ -114,3 +114,15 @@ def sees_national_aggregates(user: User) -> bool:
     """Board members and national staff see figures over every case (never the rows themselves);
     everyone else sees figures only over the cases they may open."""
     return user.is_authenticated and (is_national(user) or user.role == Role.BOARD_MEMBER)
+
+
+def can_view_peer_register(user: User) -> bool:
+    """The register of peers is personal data (party, availability): improvement staff only."""
+    return is_staff_role(user)
+
+
+def can_view_peer(user: User, peer) -> bool:
+    """Staff see every peer's record; a peer sees their own (the peer's linked user account)."""
+    if can_view_peer_register(user):
+        return True
+    return user.is_authenticated and peer.user_id is not None and peer.user_id == user.pk

@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.peers import views
 
 app_name = "peers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.register, name="list"),
+    path("register.csv", views.register_csv, name="export"),
+    path("teams/", views.team_list, name="teams"),
+    path("teams/new/", views.team_new, name="team-new"),
+    path("teams/<int:pk>/", views.team_detail, name="team"),
+    path("teams/<int:pk>/swap/", views.team_swap, name="team-swap"),
+    path("teams/<int:pk>/confirm/", views.team_confirm, name="team-confirm"),
+    path("teams/<int:pk>/rebuild/", views.team_rebuild, name="team-rebuild"),
+    path(
+        "teams/<int:pk>/members/<int:member_pk>/suggestions/",
+        views.team_suggest,
+        name="team-suggest",
+    ),
+    path("<str:ref>/", views.peer_detail, name="peer"),
+]

@@ -1,0 +1,301 @@
+"""Web pages for the peer register and peer teams. Thin: rules live in apps.peers.teams."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from apps.accounts.permissions import (
+    can_manage_council_cases,
+    can_view_council_cases,
+    can_view_peer,
+    can_view_peer_register,
+    is_national,
+    require,
+)
+from apps.councils.models import Council
+from apps.peers.forms import RegisterFilterForm, SwapForm, TeamRequestForm
+from apps.peers.models import Peer, TeamMember, TeamRequest, TeamStatus
+from apps.peers.services import teams as team_service
+from apps.peers.services.register import export_csv
+from apps.peers.services.suggestions import replacements
+from apps.peers.teams.rules import RULE_LABELS, load_rules, party_name
+
+
+def _filtered(request: HttpRequest):
+    form = RegisterFilterForm(request.GET or None)
+    peers = Peer.objects.select_related("home_council").prefetch_related("expertise")
+    if form.is_valid():
+        data = form.cleaned_data
+        today = timezone.localdate()
+        peers = (
+            peers.search(data["q"])
+            .of_kind(data["kind"])
+            .in_region(data["region"])
+            .of_party(data["party"])
+            .with_expertise(data["expertise"])
+        )
+        if data["role"]:
+            peers = peers.filter(officer_role=data["role"])
+        if data["accredited"] == "valid":
+            peers = peers.accredited_on(today)
+        elif data["accredited"] == "expired":
+            peers = peers.expired_on(today)
+    return form, peers.distinct()
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    require(can_view_peer_register(request.user))
+    form, peers = _filtered(request)
+    page = Paginator(peers, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "peers/register.html",
+        {
+            "form": form,
+            "page": page,
+            "total": peers.count(),
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "synthetic": Peer.objects.filter(synthetic=True).exists(),
+        },
+    )
+
+
+@login_required
+def register_csv(request: HttpRequest) -> HttpResponse:
+    require(can_view_peer_register(request.user))
+    _, peers = _filtered(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="peers.csv"'
+    export_csv(peers.prefetch_related("former_councils", "deployments"), response)
+    return response
+
+
+@login_required
+def peer_detail(request: HttpRequest, ref: str) -> HttpResponse:
+    peer = get_object_or_404(
+        Peer.objects.select_related("home_council", "user").prefetch_related(
+            "expertise", "former_councils", "training"
+        ),
+        peer_ref=ref,
+    )
+    require(can_view_peer(request.user, peer))
+    deployments = peer.deployments.select_related("council", "team")
+    places = peer.team_places.select_related("team", "team__council").filter(
+        team__status=TeamStatus.PROPOSED
+    )
+    rules = load_rules()
+    today = timezone.localdate()
+    year = rules.year_of(today)
+    in_year = [d for d in deployments if rules.year_of(d.start_date) == year]
+    return render(
+        request,
+        "peers/peer_detail.html",
+        {
+            "peer": peer,
+            "deployments": deployments,
+            "proposed_places": places,
+            "accredited": peer.accredited(today),
+            "party_name": party_name(peer.party) if peer.party else "",
+            "year_label": f"{year}-{(year + 1) % 100:02d}",
+            "year_count": len(in_year),
+            "year_days": sum(d.days for d in in_year),
+            "max_deployments": rules.max_deployments_per_year,
+            "can_see_register": can_view_peer_register(request.user),
+        },
+    )
+
+
+def _councils_for(user):
+    councils = Council.objects.current()
+    if is_national(user):
+        return councils
+    return councils.filter(region=user.region) if user.region else councils.none()
+
+
+def _engagements_for(user):
+    try:
+        from apps.engagements.models import Engagement
+    except ImportError:  # pragma: no cover - engagements is always installed
+        return []
+    return list(Engagement.objects.visible_to(user).select_related("council")[:200])
+
+
+@login_required
+def team_list(request: HttpRequest) -> HttpResponse:
+    require(can_view_peer_register(request.user))
+    teams = (
+        TeamRequest.objects.visible_to(request.user)
+        .select_related("council", "engagement")
+        .prefetch_related("members")
+    )
+    return render(request, "peers/team_list.html", {"teams": teams[:200]})
+
+
+@login_required
+def team_new(request: HttpRequest) -> HttpResponse:
+    require(can_view_peer_register(request.user))
+    councils = _councils_for(request.user)
+    engagements = _engagements_for(request.user)
+    initial = {}
+    if request.GET.get("engagement"):
+        match = next((e for e in engagements if str(e.pk) == request.GET["engagement"]), None)
+        if match:
+            initial = {"engagement": str(match.pk), "council": match.council_id}
+    form = TeamRequestForm(
+        request.POST or None, councils=councils, engagements=engagements, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        council = data["council"]
+        require(can_manage_council_cases(request.user, council))
+        party, source = team_service.ruling_party_for(council, data["start_date"])
+        team = TeamRequest.objects.create(
+            council=council,
+            engagement=data.get("engagement_obj"),
+            start_date=data["start_date"],
+            days=data["days"],
+            team_size=data["team_size"],
+            needs=list(data["needs"]),
+            ruling_party=party,
+            ruling_party_source=source,
+            created_by=request.user,
+        )
+        result = team_service.build_team(team)
+        if result.assignments:
+            messages.success(request, f"Team proposed ({_status_text(team)}).")
+        else:
+            messages.warning(request, "No team could be formed; the blocking rule is named below.")
+        return redirect("peers:team", pk=team.pk)
+    return render(request, "peers/team_form.html", {"form": form})
+
+
+def _status_text(team: TeamRequest) -> str:
+    if team.solver_status == "OPTIMAL":
+        return "proved optimal"
+    if team.solver_status == "FEASIBLE":
+        return f"best found; within {team.solver_gap:.1%} of optimal"
+    if team.solver_status == "HAND-EDITED":
+        return "edited by hand; rules re-checked"
+    return team.solver_status.lower() or "not built"
+
+
+def _team_context(request: HttpRequest, team: TeamRequest, **extra) -> dict:
+    rules = load_rules()
+    explanations = team_service.explain(team)
+    covered = {c for e in explanations for c in e.covers}
+    needed = [rules.expertise_label(c) for c in team.needs]
+    violations = team_service.check_request(team) if team.status == TeamStatus.PROPOSED else []
+    return {
+        "team": team,
+        "explanations": explanations,
+        "needed": needed,
+        "missing": [n for n in needed if n not in covered],
+        "covered_count": len([n for n in needed if n in covered]),
+        "violations": violations,
+        "blockers": [b for b in team.blockers if b["rule"] != "note"],
+        "notes": [b["message"] for b in team.blockers if b["rule"] == "note"],
+        "rule_labels": RULE_LABELS,
+        "status_text": _status_text(team),
+        "party_name": party_name(team.ruling_party),
+        "can_manage": can_manage_council_cases(request.user, team.council)
+        and team.status == TeamStatus.PROPOSED,
+        **extra,
+    }
+
+
+def _get_team(request: HttpRequest, pk: int) -> TeamRequest:
+    team = get_object_or_404(TeamRequest.objects.select_related("council", "engagement"), pk=pk)
+    require(
+        can_view_peer_register(request.user) and can_view_council_cases(request.user, team.council)
+    )
+    return team
+
+
+@login_required
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = _get_team(request, pk)
+    return render(request, "peers/team_detail.html", _team_context(request, team))
+
+
+@login_required
+def team_suggest(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    team = _get_team(request, pk)
+    member = get_object_or_404(TeamMember, pk=member_pk, team=team)
+    return render(
+        request,
+        "peers/_suggestions.html",
+        {"team": team, "member": member, "suggestions": replacements(team, member, limit=8)},
+    )
+
+
+@login_required
+@require_POST
+def team_swap(request: HttpRequest, pk: int) -> HttpResponse:
+    team = _get_team(request, pk)
+    require(can_manage_council_cases(request.user, team.council))
+    form = SwapForm(request.POST)
+    outcome = None
+    if form.is_valid():
+        member = TeamMember.objects.filter(pk=form.cleaned_data["member"], team=team).first()
+        peer = Peer.objects.filter(peer_ref=form.cleaned_data["peer_ref"].strip()).first()
+        if member is None:
+            outcome = team_service.SwapOutcome(False, [], "That peer is no longer on the team.")
+        elif peer is None:
+            outcome = team_service.SwapOutcome(
+                False, [], f"No peer with ID {form.cleaned_data['peer_ref']!r} in the register."
+            )
+        else:
+            outcome = team_service.swap(team, member, peer)
+    else:
+        outcome = team_service.SwapOutcome(False, [], "Enter the replacement peer's ID.")
+    if request.htmx:
+        team.refresh_from_db()
+        return render(request, "peers/_team.html", _team_context(request, team, outcome=outcome))
+    (messages.success if outcome.done else messages.error)(
+        request,
+        outcome.message + "".join(f" {v.message} ({v.rule_label})." for v in outcome.violations),
+    )
+    return redirect("peers:team", pk=team.pk)
+
+
+@login_required
+@require_POST
+def team_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    team = _get_team(request, pk)
+    require(can_manage_council_cases(request.user, team.council))
+    if not team.members.exists():
+        messages.error(request, "There is no team to confirm.")
+        return redirect("peers:team", pk=team.pk)
+    violations = team_service.confirm(team, by=request.user)
+    if violations:
+        messages.error(
+            request,
+            "Not confirmed: " + "; ".join(f"{v.message} ({v.rule_label})" for v in violations),
+        )
+    else:
+        messages.success(request, f"Team confirmed: {team.members.count()} deployments recorded.")
+    return redirect("peers:team", pk=team.pk)
+
+
+@login_required
+@require_POST
+def team_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
+    team = _get_team(request, pk)
+    require(can_manage_council_cases(request.user, team.council))
+    if team.status != TeamStatus.PROPOSED:
+        messages.error(request, "Only a proposed team can be rebuilt.")
+    else:
+        team_service.build_team(team)
+        messages.success(request, f"Team rebuilt ({_status_text(team)}).")
+    return redirect(reverse("peers:team", kwargs={"pk": team.pk}))
