@@ -127,6 +127,15 @@ class BorrowingImporter(IndicatorImporter):
             None,
         )
         name_col = 1
+        groups = {j: lender_group(label) for j, label in lender_cols.items()}
+        column_names = {
+            j: f"{column_letter(j)} ({str(rows[header_row][j]).strip()})" for j in lender_cols
+        }
+        short = {
+            j
+            for j, label in lender_cols.items()
+            if any(re.search(p, label) for p in rules["short_term"])
+        }
         for index in range(header_row + 1, len(rows)):
             row = rows[index]
             code = str(row[0]).strip() if row else ""
@@ -134,20 +143,16 @@ class BorrowingImporter(IndicatorImporter):
                 continue
             totals: dict[str, float] = {}
             present = False
-            for j, label in lender_cols.items():
-                where = {
-                    "sheet": sheet,
-                    "row": index + 1,
-                    "column": f"{column_letter(j)} ({rows[header_row][j]})".strip(),
-                }
+            for j in lender_cols:
+                where = {"sheet": sheet, "row": index + 1, "column": column_names[j]}
                 value = read_number(row[j] if j < len(row) else None, where, self.problem)
                 if value is None:
                     continue
                 present = True
-                group = lender_group(label)
+                group = groups[j]
                 totals[group] = totals.get(group, 0.0) + value
                 totals["gross_borrowing"] = totals.get("gross_borrowing", 0.0) + value
-                if any(re.search(p, label) for p in rules["short_term"]):
+                if j in short:
                     totals["borrowing_short_term"] = totals.get("borrowing_short_term", 0.0) + value
             if not ECODE.match(code):
                 continue  # Wales, Scotland, Northern Ireland

@@ -206,7 +206,8 @@ class IndicatorImporter(BaseImporter):
         existing = pd.DataFrame.from_records(
             list(
                 Observation.objects.filter(
-                    indicator_id__in=new["indicator_id"].unique().tolist()
+                    indicator_id__in=new["indicator_id"].unique().tolist(),
+                    published__in=new["published"].unique().tolist(),
                 ).values_list("id", "council_id", "indicator_id", "period", "published", "vintage")
             ),
             columns=["id", "council_id", "indicator_id", "period", "published", "vintage_old"],
@@ -219,29 +220,53 @@ class IndicatorImporter(BaseImporter):
             if not keep_old.empty:
                 marker = new.merge(keep_old, on=key, how="left", indicator=True)["_merge"]
                 new = new[(marker == "left_only").to_numpy()]
-        Observation.objects.bulk_create(
-            (
-                Observation(
-                    council_id=row.council_id,
-                    indicator_id=row.indicator_id,
-                    period=row.period,
-                    period_end=row.period_end,
-                    value=row.value,
-                    text_value=row.text_value or "",
-                    source_file=parsed.source_file,
-                    published=row.published,
-                    vintage=row.vintage,
-                )
-                for row in new.itertuples(index=False)
-            ),
-            batch_size=2000,
-        )
+        new["source_file"] = parsed.source_file
+        insert_observations(new)
         invalidate_cache()
         return {
             "observations": len(new),
             "councils": int(new["council_id"].nunique()) if len(new) else 0,
             "rows that are not councils (summary below)": len(parsed.unmatched),
         }
+
+
+def insert_observations(frame: pd.DataFrame) -> None:
+    """Insert rows (council_id, indicator_id, period, period_end, value, text_value, source_file,
+    published, vintage) with one executemany: tens of thousands of rows in well under a second,
+    where model instances would take many."""
+    from django.db import connection
+
+    from apps.indicators.models import Observation
+
+    if frame.empty:
+        return
+    table = connection.ops.quote_name(Observation._meta.db_table)
+    columns = [
+        "council_id",
+        "indicator_id",
+        "period",
+        "period_end",
+        "value",
+        "text_value",
+        "source_file",
+        "published",
+        "vintage",
+    ]
+    records = zip(
+        frame["council_id"].astype(int).tolist(),
+        frame["indicator_id"].astype(int).tolist(),
+        frame["period"].tolist(),
+        [d.isoformat() if hasattr(d, "isoformat") else str(d) for d in frame["period_end"]],
+        frame["value"].astype(float).tolist(),
+        frame["text_value"].fillna("").astype(str).tolist(),
+        frame["source_file"].tolist(),
+        [d.isoformat() if hasattr(d, "isoformat") else str(d) for d in frame["published"]],
+        [d.isoformat() if hasattr(d, "isoformat") else str(d) for d in frame["vintage"]],
+        strict=True,
+    )
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, list(records))
 
 
 def describe_unmatched(unmatched: dict[str, str], limit: int = 12) -> str:

@@ -221,6 +221,7 @@ def recompute_and_store(stdout=None) -> dict[str, int]:
 
     from apps.councils.models import Council
     from apps.indicators.catalogue import derived_definitions, sync_indicators
+    from apps.indicators.importers.common import insert_observations
     from apps.indicators.models import Indicator, Observation
     from apps.indicators.services.point_in_time import all_observations, invalidate_cache
 
@@ -233,22 +234,15 @@ def recompute_and_store(stdout=None) -> dict[str, int]:
         Observation.objects.filter(
             indicator__in=Indicator.objects.filter(code__in=[d["code"] for d in definitions])
         ).delete()
-        Observation.objects.bulk_create(
-            (
-                Observation(
-                    council_id=council_ids[row.gss_code],
-                    indicator_id=ids[row.indicator],
-                    period=row.period,
-                    period_end=row.period_end.date(),
-                    value=float(row.value),
-                    text_value="",
-                    source_file=DERIVED_SOURCE_FILE,
-                    published=row.published.date(),
-                    vintage=row.published.date(),
-                )
-                for row in derived.itertuples(index=False)
-            ),
-            batch_size=2000,
+        rows = derived.assign(
+            council_id=derived["gss_code"].map(council_ids),
+            indicator_id=derived["indicator"].map(ids),
+            period_end=derived["period_end"].dt.date,
+            published=derived["published"].dt.date,
+            vintage=derived["published"].dt.date,
+            text_value="",
+            source_file=DERIVED_SOURCE_FILE,
         )
+        insert_observations(rows)
     invalidate_cache()
     return {"derived observations": len(derived), "indicators": len(definitions)}

@@ -1,0 +1,109 @@
+"""The whole shipped dataset as bootstrap loads it, the API and the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+
+import pytest
+
+from apps.accounts.models import ApiToken, Role
+from apps.indicators.catalogue import CATALOGUE_FILE
+from apps.indicators.models import Observation
+from apps.indicators.services.point_in_time import catalogue, latest_known_on
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+NORTHANTS, CROYDON, SLOUGH = "E10000021", "E09000008", "E06000039"
+
+
+@pytest.fixture
+def token(make_user):
+    return ApiToken.issue(make_user(role=Role.PEER))
+
+
+def test_every_catalogue_code_is_loaded_and_has_data(shipped_indicators):
+    with open(CATALOGUE_FILE, "rb") as handle:
+        codes = {entry["code"] for entry in tomllib.load(handle)["indicator"]}
+    assert codes <= set(catalogue()["code"])
+    with_data = set(Observation.objects.values_list("indicator__code", flat=True).distinct())
+    assert codes <= with_data
+    required = {
+        "nre",
+        "usable_reserves",
+        "reserves_to_nre",
+        "reserves_change_3y",
+        "reserves_sustainability_years",
+        "gross_borrowing",
+        "borrowing_to_nre",
+        "borrowing_growth",
+        "interest_to_nre",
+        "social_care_share",
+        "council_tax_to_nre",
+        "ofsted_judgement",
+    }
+    assert required <= codes
+
+
+def test_northamptonshire_reserves_as_known_a_year_before_its_notice(shipped_indicators):
+    known = latest_known_on(dt.date(2017, 2, 2), ["reserves_to_nre", "usable_reserves"])
+    ratio = known[(known["gss_code"] == NORTHANTS) & (known["indicator"] == "reserves_to_nre")]
+    assert ratio.iloc[0]["period"] == "2015-16"  # 2016-17 outturn came out in November 2017
+    ranked = known[known["indicator"] == "reserves_to_nre"].sort_values("value")
+    assert NORTHANTS in ranked["gss_code"].head(5).tolist()
+    final = latest_known_on(None, ["reserves_to_nre"])
+    value = final.loc[final["gss_code"] == NORTHANTS, "value"].iloc[0]
+    assert value == pytest.approx((5185 + 0) / 421883.8066 * 100)
+
+
+def test_import_indicators_is_idempotent(shipped_indicators):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    before = set(
+        Observation.objects.values_list(
+            "council_id", "indicator_id", "period", "published", "value"
+        )
+    )
+    call_command("import_indicators", stdout=StringIO())
+    after = set(
+        Observation.objects.values_list(
+            "council_id", "indicator_id", "period", "published", "value"
+        )
+    )
+    assert before == after
+
+
+def test_api_catalogue_and_council_observations(client, token, shipped_indicators):
+    auth = {"Authorization": f"Bearer {token}"}
+    listing = client.get("/api/indicators/", headers=auth)
+    assert listing.status_code == 200
+    entry = next(e for e in listing.json() if e["code"] == "reserves_to_nre")
+    assert entry["polarity"] == "lower_is_worse" and entry["unit"] == "%"
+
+    body = client.get(
+        f"/api/indicators/{CROYDON}/?as_at=2019-11-01&indicator=reserves_to_nre&indicator=nre",
+        headers=auth,
+    ).json()
+    assert body["name"] == "Croydon"
+    assert {o["indicator"] for o in body["observations"]} == {"reserves_to_nre", "nre"}
+    assert all(o["published"] <= "2019-11-01" for o in body["observations"])
+    assert max(o["period"] for o in body["observations"]) == "2017-18"
+
+    assert client.get(f"/api/indicators/{SLOUGH}/").status_code == 401
+    assert client.get("/api/indicators/E99999999/", headers=auth).status_code == 404
+
+
+def test_pages_need_sign_in_and_show_definitions(client, make_user, shipped_indicators):
+    assert client.get("/indicators/").status_code == 302
+    client.force_login(make_user(role=Role.COUNCIL_USER, council=SLOUGH))
+    page = client.get("/indicators/").content.decode()
+    assert "Usable reserves as a share of net revenue expenditure" in page
+    assert "Revenue Outturn Summary" in page
+    council = client.get(f"/indicators/{SLOUGH}/?as_at=2018-01-01").content.decode()
+    assert "Published indicators" in council and "2016-17" in council and "2017-18" not in council
+    export = client.get(f"/indicators/{SLOUGH}/?format=csv")
+    assert export["Content-Type"] == "text/csv"
+    lines = export.content.decode().splitlines()
+    assert lines[0] == "gss_code,indicator,period,period_end,value,text_value,published"
+    assert any(line.startswith(f"{SLOUGH},gross_borrowing,2019-20,") for line in lines)
