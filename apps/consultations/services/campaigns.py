@@ -88,12 +88,19 @@ def find_campaigns(texts: Sequence[str], threshold: float = DEFAULT_THRESHOLD) -
     return fallback_find_campaigns(texts, threshold=threshold)
 
 
+CAMPAIGN_SIZE = 5  # smaller groups are shown as near-duplicates rather than a campaign
+
+
 @dataclass
 class CampaignGroup:
     number: int
     size: int
     response_ids: list[int]
     example: str
+
+    @property
+    def label(self) -> str:
+        return "Campaign" if self.size >= CAMPAIGN_SIZE else "Near-duplicates"
 
 
 def campaign_groups(consultation) -> list[CampaignGroup]:

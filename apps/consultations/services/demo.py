@@ -221,9 +221,39 @@ def _questions(consultation: Consultation) -> dict[int, Question]:
     return out
 
 
+OPENERS = [
+    "",
+    "",
+    "In our view, ",
+    "Speaking for our authority, ",
+    "Our members felt that ",
+    "From experience, ",
+    "On balance, ",
+    "We would stress that ",
+    "Simply put, ",
+]
+CLOSERS = [
+    "",
+    "",
+    "",
+    " This matters a great deal to us.",
+    " We would welcome a discussion.",
+    " We saw this at first hand last year.",
+    " Other councils in our region agree.",
+    " The draft says too little about it.",
+]
+
+
 def _pick(rng: random.Random, bank: list, k: int = 1) -> tuple[str, list[str]]:
+    """DEMO text: a sentence per theme, varied with an opener and closer as people write."""
     themes = rng.sample(bank, k)
-    sentences = [rng.choice(t[2]) for t in themes]
+    sentences = []
+    for theme in themes:
+        sentence = rng.choice(theme[2])
+        opener = rng.choice(OPENERS)
+        if opener:
+            sentence = opener + sentence[0].lower() + sentence[1:]
+        sentences.append(sentence + rng.choice(CLOSERS))
     return " ".join(sentences), [t[0] for t in themes]
 
 

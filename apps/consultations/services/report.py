@@ -47,8 +47,10 @@ def build_what_we_heard(
     """The report; charts are drawn as SVG for the web page or as PNG for PDF/DOCX."""
     counts = response_counts(consultation)
     meetings = list(consultation.meetings.order_by("date"))
-    campaigns = campaign_groups(consultation)
+    groups = campaign_groups(consultation)
+    campaigns = [g for g in groups if g.label == "Campaign"]
     in_campaigns = sum(c.size for c in campaigns)
+    near = [g for g in groups if g.label != "Campaign"]
     summary = [
         f"This report sets out what we heard in the consultation “{consultation.title}”, open "
         f"from {consultation.opens_on:%-d %B %Y} to {consultation.closes_on:%-d %B %Y}.",
@@ -63,6 +65,11 @@ def build_what_we_heard(
             f"{in_campaigns} responses belong to {len(campaigns)} campaign groups (the same or "
             "nearly the same text sent by several people). Every one is counted; each group's "
             "text is quoted once."
+        )
+    if near:
+        summary.append(
+            f"A further {sum(g.size for g in near)} responses fall in {len(near)} small groups of "
+            "near-identical text; they too are all counted."
         )
     if counts["demo"]:
         summary.append(f"Demonstration data: {counts['demo']} of these responses are demo records.")
