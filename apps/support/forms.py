@@ -23,6 +23,11 @@ class OfferFilterForm(forms.Form):
 class TriageInputForm(forms.Form):
     """What the person adds to the early warning: soft intelligence, or a band when none exists."""
 
+    as_at = forms.DateField(
+        label="Assess as at",
+        required=False,
+        help_text="The early warning uses only what was published by this date (default: today)",
+    )
     soft = forms.MultipleChoiceField(
         label="Soft intelligence", required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -98,6 +98,9 @@ class TriageDecision(models.Model):
         "councils.Council", on_delete=models.PROTECT, related_name="triage_decisions"
     )
     band = models.CharField(max_length=40, blank=True)
+    assessed_as_at = models.DateField(
+        null=True, blank=True, help_text="The date the early-warning assessment was made as at"
+    )
     flags = models.JSONField(default=list, blank=True)
     soft_intelligence = models.JSONField(default=list, blank=True)
     rules_version = models.CharField(max_length=40, blank=True)

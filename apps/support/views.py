@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from apps.accounts import permissions
 from apps.councils.models import Council
@@ -43,9 +44,11 @@ def _early_warning_url(council: Council) -> str | None:
 def triage(request: HttpRequest, gss_code: str) -> HttpResponse:
     council = get_object_or_404(Council, gss_code=gss_code.upper())
     permissions.require(permissions.can_manage_council_cases(request.user, council))
-    warning = early_warning_for(council)
     inputs = TriageInputForm(request.GET or request.POST or None)
-    soft = inputs.cleaned_data["soft"] if inputs.is_valid() else []
+    valid = inputs.is_valid()
+    soft = inputs.cleaned_data["soft"] if valid else []
+    as_at = (inputs.cleaned_data["as_at"] if valid else None) or timezone.localdate()
+    warning = early_warning_for(council, as_at=as_at)
     proposal, problem = (None, warning.message)
     if warning.available:
         proposal, problem = propose_for(warning.band, warning.flags or [], soft)
@@ -62,13 +65,14 @@ def triage(request: HttpRequest, gss_code: str) -> HttpResponse:
                     tier=form.cleaned_data["tier"],
                     offer_slugs=[o.slug for o in form.cleaned_data["offers"]],
                     rationale=form.cleaned_data["rationale"],
+                    as_at=as_at,
                 )
                 messages.success(
                     request,
                     f"Triage decision recorded for {council.name}: "
                     f"{decision.get_tier_display()} ({decision.get_outcome_display().lower()}).",
                 )
-                return redirect("support:triage", gss_code=council.gss_code)
+                return redirect(request.get_full_path())
         else:
             form = TriageDecisionForm(initial=initial, proposal=proposal)
     offers_by_slug = {o.slug: o for o in Offer.objects.active()}
@@ -80,6 +84,8 @@ def triage(request: HttpRequest, gss_code: str) -> HttpResponse:
             "warning": warning,
             "early_warning_url": _early_warning_url(council),
             "inputs": inputs,
+            "as_at": as_at,
+            "soft_selected": soft,
             "proposal": proposal,
             "proposed_offers": [offers_by_slug[s] for s in proposal.offers if s in offers_by_slug]
             if proposal

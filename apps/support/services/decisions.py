@@ -81,6 +81,7 @@ def record_decision(
     tier: str,
     offer_slugs: list[str],
     rationale: str,
+    as_at: dt.date | None = None,
 ) -> TriageDecision:
     """Record the decision; 'changed' when the tier or offers differ from the proposal."""
     changed = tier != proposal.tier or set(offer_slugs) != set(proposal.offers)
@@ -89,6 +90,7 @@ def record_decision(
     decision = TriageDecision.objects.create(
         council=council,
         band=proposal.band,
+        assessed_as_at=as_at,
         flags=proposal.flags,
         soft_intelligence=proposal.soft_intelligence,
         rules_version=proposal.rules_version or default_rules().version,

@@ -74,3 +74,34 @@ def test_triage_page_is_for_staff_in_scope(offers, make_user):
         client.force_login(make_user(role=role, **extra))
         assert client.get("/support/triage/E09000008/").status_code == 403
     assert not TriageDecision.objects.exists()
+
+
+@pytest.mark.slow
+def test_triage_page_proposes_from_the_real_early_warning_and_records_a_change(offers, make_user):
+    """End to end on the shipped indicator data: Croydon as at June 2019."""
+    call_command("import_indicators", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    client = Client()
+    client.force_login(make_user(role=Role.REGIONAL_ASSOCIATE, region="London", username="rhys"))
+    url = "/support/triage/E09000008/?as_at=2019-06-01&soft=leadership_instability"
+    page = client.get(url)
+    proposal = page.context["proposal"]
+    assert proposal is not None, page.context["problem"]
+    assert proposal.flags and "leadership-mentoring" in proposal.offers
+    body = {
+        "tier": "intervention",
+        "offers": proposal.offers,
+        "rationale": "",
+        "soft": ["leadership_instability"],
+        "as_at": "2019-06-01",
+    }
+    refused = client.post(url, body)
+    assert refused.status_code == 200 and "Say why you changed" in refused.content.decode()
+    assert not TriageDecision.objects.exists()
+    body["rationale"] = "Section 151 officer has warned of a section 114 notice"
+    done = client.post(url, body)
+    assert done.status_code == 302
+    decision = TriageDecision.objects.get()
+    assert decision.outcome == "changed" and decision.tier == "intervention"
+    assert decision.proposed_tier == proposal.tier and decision.decided_by.username == "rhys"
+    assert str(decision.assessed_as_at) == "2019-06-01"
+    assert decision.soft_intelligence == ["leadership_instability"]
