@@ -295,6 +295,40 @@ def update_action(request, engagement_id: int, action_id: int, payload: ActionPa
     return Status(200, action)
 
 
+class NoteIn(Schema):
+    text: str
+
+
+class NoteOut(Schema):
+    id: int
+    author: str | None
+    text: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_author(obj) -> str | None:
+        return obj.author.username if obj.author else None
+
+
+@router.get("/{engagement_id}/notes", response=list[NoteOut], summary="Notes on the case")
+def list_notes(request, engagement_id: int):
+    return list(_visible(request, engagement_id).notes.select_related("author"))
+
+
+@router.post(
+    "/{engagement_id}/notes",
+    response={201: NoteOut, 422: Error},
+    summary="Add a note (anyone who may see the case)",
+)
+def add_note(request, engagement_id: int, payload: NoteIn):
+    engagement = _visible(request, engagement_id)
+    try:
+        note = services.add_note(engagement, by=request.user, text=payload.text)
+    except ValidationError as exc:
+        return Status(422, {"detail": _validation_message(exc)})
+    return Status(201, note)
+
+
 @router.get("/{engagement_id}/audit", response=list[AuditOut], summary="Audit trail")
 def audit_trail(request, engagement_id: int):
     return list(_visible(request, engagement_id).audit.select_related("by"))

@@ -59,6 +59,14 @@ class EngagementForm(forms.Form):
         self.fields["council"].queryset = Council.objects.filter(pk__in=allowed)
 
 
+class EngagementEditForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    summary = forms.CharField(
+        label="Why the sector is concerned", widget=forms.Textarea, required=False
+    )
+    reason = forms.CharField(label="Why the change (optional)", required=False)
+
+
 class TransitionForm(forms.Form):
     """Built from the workflow's declaration of a transition: its fields plus a reason."""
 

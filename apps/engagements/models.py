@@ -28,14 +28,6 @@ class State(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
-# States in which the council has consented: council users see their engagement only in these.
-CONSENTED_STATES = [
-    State.NEED_ACKNOWLEDGED,
-    State.SUPPORT_AGREED,
-    State.IN_DELIVERY,
-    State.PROGRESS_REVIEW,
-    State.CLOSED_IMPROVED,
-]
 OPEN_STATES = [
     State.IDENTIFIED,
     State.FIRST_CONVERSATION,

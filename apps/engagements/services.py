@@ -71,6 +71,10 @@ def _audited(
     )
 
 
+# What each `who` in the workflow declaration means, as a rule from the permissions module.
+WHO = {"manage": permissions.can_manage_council_cases}
+
+
 def _require_manage(by, engagement_or_council) -> None:
     council = getattr(engagement_or_council, "council", engagement_or_council)
     if not permissions.can_manage_council_cases(by, council):
@@ -154,7 +158,8 @@ def transition(
 ) -> Engagement:
     """Move the engagement through the declared workflow, or refuse with a clear message."""
     spec = workflow.get(name)
-    _require_manage(by, engagement)
+    if not WHO[spec.who](by, engagement.council):
+        raise PermissionDenied(f"You may not '{spec.label}' for this council.")
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
     workflow.check_allowed(spec, engagement)
     cleaned = workflow.clean_data(spec, data or {})

@@ -17,7 +17,13 @@ from django.views.decorators.http import require_POST
 from apps.accounts import permissions
 from apps.engagements import dashboard as dash
 from apps.engagements import exports, services, workflow
-from apps.engagements.forms import ActionForm, EngagementFilterForm, EngagementForm, NoteForm
+from apps.engagements.forms import (
+    ActionForm,
+    EngagementEditForm,
+    EngagementFilterForm,
+    EngagementForm,
+    NoteForm,
+)
 from apps.engagements.models import Action, Engagement
 from apps.engagements.workflow import TransitionRefused
 from apps.support.models import TriageDecision
@@ -214,6 +220,41 @@ def action_edit(request: HttpRequest, pk: int, action_id: int | None = None) -> 
         "engagements/action_form.html",
         {"engagement": engagement, "form": form, "action": action},
     )
+
+
+@login_required
+def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _visible(request, pk)
+    permissions.require(permissions.can_manage_council_cases(request.user, engagement.council))
+    form = EngagementEditForm(
+        request.POST or None, initial={"title": engagement.title, "summary": engagement.summary}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_engagement(
+            engagement,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            title=form.cleaned_data["title"],
+            summary=form.cleaned_data["summary"],
+        )
+        messages.success(request, "Engagement updated.")
+        return redirect("engagements:detail", pk=engagement.pk)
+    return render(request, "engagements/edit.html", {"engagement": engagement, "form": form})
+
+
+@login_required
+@require_POST
+def action_remove(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
+    engagement = _visible(request, pk)
+    permissions.require(permissions.can_manage_council_cases(request.user, engagement.council))
+    action = get_object_or_404(Action, pk=action_id, engagement=engagement)
+    try:
+        services.delete_action(action, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("engagements:action_edit", pk=engagement.pk, action_id=action_id)
+    messages.success(request, "Action removed from the plan (kept in the audit trail).")
+    return redirect(reverse("engagements:detail", args=[engagement.pk]) + "#plan")
 
 
 @login_required

@@ -150,3 +150,21 @@ def test_openapi_schema_lists_the_engagement_endpoints(client):
         assert path in paths, path
     assert "post" in paths["/api/engagements/"]
     assert "409" in paths["/api/engagements/{engagement_id}/transitions"]["post"]["responses"]
+
+
+def test_notes_by_anyone_on_the_case_only(people, cases, token_for):
+    pk = cases.croydon_live.pk
+    added = post(
+        f"/api/engagements/{pk}/notes",
+        {"text": "Cabinet agreed the plan"},
+        token_for(people.croydon),
+    )
+    assert added.status_code == 201 and added.json()["author"] == "cu1"
+    assert (
+        post(f"/api/engagements/{pk}/notes", {"text": " "}, token_for(people.peer)).status_code
+        == 422
+    )
+    refused = post(f"/api/engagements/{pk}/notes", {"text": "x"}, token_for(people.slough))
+    assert refused.status_code == 404
+    notes = Client().get(f"/api/engagements/{pk}/notes", **token_for(people.peer)).json()
+    assert [n["text"] for n in notes] == ["Cabinet agreed the plan"]

@@ -80,3 +80,26 @@ def test_audit_page_shows_before_and_after_to_allowed_viewers(people, cases):
     assert "first_conversation" in page and "need_acknowledged" in page
     client.force_login(people.slough)
     assert client.get(f"/engagements/{pk}/audit/").status_code == 404
+
+
+def test_web_edit_and_removal_are_audited(people, cases):
+    client = Client()
+    client.force_login(people.ra_london)
+    e = cases.croydon_live
+    got = client.post(
+        f"/engagements/{e.pk}/edit/",
+        {"title": "Croydon recovery", "summary": "", "reason": "renamed"},
+    )
+    assert got.status_code == 302
+    action = e.actions.get()
+    refused = client.post(f"/engagements/{e.pk}/actions/{action.pk}/remove/", {"reason": ""})
+    assert refused.status_code == 302 and e.actions.exists()
+    client.post(f"/engagements/{e.pk}/actions/{action.pk}/remove/", {"reason": "duplicate"})
+    assert not e.actions.exists()
+    last_two = list(AuditEntry.objects.filter(engagement=e).order_by("-pk")[:2])
+    assert [(a.verb, a.object_type) for a in last_two] == [
+        ("delete", "action"),
+        ("update", "engagement"),
+    ]
+    client.force_login(people.croydon)
+    assert client.post(f"/engagements/{e.pk}/edit/", {"title": "x"}).status_code == 403

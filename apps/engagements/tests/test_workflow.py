@@ -171,3 +171,9 @@ def test_workflow_description_lists_every_transition():
         "consent_date",
         "consent_scope",
     }
+
+
+def test_every_transition_names_a_known_rule_for_who_may_make_it():
+    from apps.engagements.services import WHO
+
+    assert {t.who for t in workflow.TRANSITIONS} <= set(WHO)
