@@ -48,26 +48,25 @@ def replacements(team: TeamRequest, member: TeamMember, *, limit: int = 8) -> li
             continue
         if member.lead == "member" and not can_lead_member(p, eng, rules):
             continue
-        if member.lead == "" and p.kind != out_kind:
-            continue
         gain = sorted(missing & p.expertise)
-        ranked.append((-len(gain), prior_load(p, year, rules)[0], p.peer_id, gain))
+        load = prior_load(p, year, rules)[0]
+        ranked.append((-len(gain), p.kind != out_kind, load, p.peer_id, gain))
     ranked.sort()
     # Keep only those with whom the whole team still meets every rule (e.g. cross-party).
     current = [a for a in current_assignments(team) if a.peer_id != member.peer.peer_ref]
     top = []
     for entry in ranked[: limit * 5]:
-        trial = current + [Assignment(eng.engagement_id, entry[2], member.lead)]
+        trial = current + [Assignment(eng.engagement_id, entry[3], member.lead)]
         if not check_teams(trial, [eng], peers, rules, areas):
             top.append(entry)
         if len(top) == limit:
             break
-    by_ref = Peer.objects.in_bulk([r[2] for r in top], field_name="peer_ref")
+    by_ref = Peer.objects.in_bulk([r[3] for r in top], field_name="peer_ref")
     return [
         Suggestion(
             by_ref[ref],
             [rules.expertise_label(c) for c in gain],
             f"{load} deployment{'s' if load != 1 else ''} this year",
         )
-        for _, load, ref, gain in top
+        for _, _, load, ref, gain in top
     ]
