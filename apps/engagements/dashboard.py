@@ -62,6 +62,7 @@ class Dashboard:
     total: int
     by_state: pd.DataFrame  # state, label, count
     by_region: pd.DataFrame  # region, open, closed
+    state_by_region: pd.DataFrame  # index region, one column per state label
     time_in_state: pd.DataFrame
     overdue_actions: int
     engagements_with_overdue: int
@@ -79,6 +80,13 @@ class Dashboard:
                 row["median_days"] = row["mean_days"] = None
             rows.append(row)
         return rows
+
+    def crosstab_rows(self) -> list[dict]:
+        """State by region, counts as shown to this viewer."""
+        return [
+            {"region": region, "cells": [self.display(int(v)) for v in row]}
+            for region, row in self.state_by_region.iterrows()
+        ]
 
     def display(self, value: int) -> str:
         if self.suppressed and 0 < value < SUPPRESS_BELOW:
@@ -105,6 +113,13 @@ def build(engagements, *, suppress: bool, today: dt.date | None = None) -> Dashb
         by_region.append(
             {"region": region, "open": int(is_open.sum()), "closed": int((~is_open).sum())}
         )
+    state_by_region = (
+        pd.crosstab(rows["council__region"], rows["state"]) if not rows.empty else pd.DataFrame()
+    )
+    state_by_region = state_by_region.reindex(
+        index=regions, columns=[s.value for s in State], fill_value=0
+    )
+    state_by_region.columns = [s.label for s in State]
     ids = engagements.values("id")
     transitions = pd.DataFrame(
         list(
@@ -122,6 +137,7 @@ def build(engagements, *, suppress: bool, today: dt.date | None = None) -> Dashb
         total=len(rows),
         by_state=by_state,
         by_region=pd.DataFrame(by_region, columns=["region", "open", "closed"]),
+        state_by_region=state_by_region,
         time_in_state=time_in_state(durations),
         overdue_actions=overdue.count(),
         engagements_with_overdue=overdue.values("engagement_id").distinct().count(),

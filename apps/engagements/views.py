@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +26,7 @@ from apps.engagements.forms import (
     EngagementForm,
     NoteForm,
 )
-from apps.engagements.models import Action, Engagement
+from apps.engagements.models import Action, Engagement, State
 from apps.engagements.workflow import TransitionRefused
 from apps.support.models import TriageDecision
 
@@ -138,7 +140,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "engagement": engagement,
             "can_manage": can_manage,
             "transitions": workflow.available_from(engagement.state) if can_manage else [],
-            "history": engagement.transitions.select_related("by"),
+            "history": _history(engagement),
             "actions": actions,
             "overdue_ids": {a.pk for a in actions if a.is_overdue(today)},
             "notes": engagement.notes.select_related("author"),
@@ -150,6 +152,21 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
         },
     )
+
+
+def _history(engagement: Engagement) -> list[dict]:
+    """Each transition with the data it recorded, labelled as the workflow declares it."""
+    history = []
+    for move in engagement.transitions.select_related("by"):
+        spec = workflow.BY_NAME.get(move.name)
+        labels = {f.name: f.label for f in spec.fields} if spec else {}
+        details = [
+            (labels.get(k, k), ", ".join(map(str, v)) if isinstance(v, list) else v)
+            for k, v in (move.data or {}).items()
+            if v
+        ]
+        history.append({"move": move, "details": details})
+    return history
 
 
 @login_required
@@ -317,16 +334,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             title="Median days spent in each state",
             xlabel="Days",
         )
+    sees_cases = permissions.can_see_case_detail(request.user)
+    today = timezone.localdate()
+    visible = (
+        Engagement.objects.visible_to(request.user) if sees_cases else Engagement.objects.none()
+    )
+    overdue_actions = (
+        Action.objects.filter(
+            engagement__in=visible.values("pk"), due_date__lt=today, completed_on__isnull=True
+        )
+        .select_related("engagement__council")
+        .order_by("due_date")[:100]
+    )
+    reviews_due = visible.review_due(today + dt.timedelta(days=30)).select_related("council")
     return render(
         request,
         "engagements/dashboard.html",
         {
             "board": board,
+            "state_labels": [s.label for s in State],
+            "crosstab": board.crosstab_rows(),
+            "overdue_list": overdue_actions,
+            "reviews_list": reviews_due.order_by("next_review_due")[:100],
             "state_rows": state_rows,
             "region_rows": region_rows,
             "time_rows": time_rows,
             "charts": charts,
-            "sees_cases": permissions.can_see_case_detail(request.user),
+            "sees_cases": sees_cases,
         },
     )
 

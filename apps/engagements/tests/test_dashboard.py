@@ -64,3 +64,29 @@ def test_dashboard_exports(people, cases):
     assert book.sheetnames == ["By state", "By region", "Time in state"]
     text = client.get("/engagements/dashboard/?format=csv").content.decode()
     assert "Croydon" not in text and "State,Engagements" in text
+
+
+@pytest.mark.django_db
+def test_staff_see_state_by_region_and_overdue_actions_board_does_not(people, cases):
+    import datetime as dt
+
+    from apps.engagements import services
+
+    services.add_action(
+        cases.croydon_live,
+        by=people.ra_london,
+        title="Late budget",
+        owner="S151",
+        due_date=dt.date(2020, 1, 1),
+    )
+    client = Client()
+    client.force_login(people.ra_london)
+    page = client.get("/engagements/dashboard/").content.decode()
+    assert 'id="crosstab-table"' in page and "Late budget" in page
+    client.force_login(people.board)
+    page = client.get("/engagements/dashboard/").content.decode()
+    assert 'id="crosstab-table"' in page
+    assert "Late budget" not in page and 'id="overdue-table"' not in page
+    board = dashboard.build(Engagement.objects.all(), suppress=True)
+    london = next(r for r in board.crosstab_rows() if r["region"] == "London")
+    assert set(london["cells"]) <= {"0", "fewer than 3"}
