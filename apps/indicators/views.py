@@ -15,6 +15,11 @@ from apps.indicators.models import Indicator
 from apps.indicators.services import point_in_time
 
 SOURCE_TITLES = {"derived": "Derived from the indicators above (rules in catalogue.toml)"}
+SOURCE_ORDER = ["derived", "revenue_outturn", "borrowing", "ofsted", "adult_social_care"]
+DERIVED_NOTE = (
+    "Defined once and computed for every council and year. Each derived figure is dated by the "
+    "latest publication date of the figures it is computed from."
+)
 
 
 @login_required
@@ -22,13 +27,21 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     rules = source_rules()
     groups = []
     for source, indicators in _by_source(Indicator.objects.order_by("code")):
-        title = SOURCE_TITLES.get(source) or rules.get(source, {}).get("title", source)
-        groups.append({"source": source, "title": title, "indicators": indicators})
+        rule = rules.get(source, {})
+        groups.append(
+            {
+                "source": source,
+                "title": SOURCE_TITLES.get(source) or rule.get("title", source),
+                "origin": rule.get("origin", ""),
+                "when_public": rule.get("when_public", DERIVED_NOTE if source == "derived" else ""),
+                "indicators": indicators,
+            }
+        )
     return render(request, "indicators/catalogue.html", {"groups": groups})
 
 
 def _by_source(indicators) -> list[tuple[str, list[Indicator]]]:
-    order = ["revenue_outturn", "borrowing", "ofsted", "adult_social_care", "derived"]
+    order = SOURCE_ORDER
     grouped: dict[str, list[Indicator]] = {}
     for indicator in indicators:
         grouped.setdefault(indicator.source, []).append(indicator)
@@ -60,6 +73,8 @@ def council(request: HttpRequest, gss_code: str) -> HttpResponse:
         }
         for r in latest.sort_values("indicator").itertuples()
     ]
+    rank = {source: n for n, source in enumerate(SOURCE_ORDER)}
+    rows.sort(key=lambda row: (rank.get(getattr(row["indicator"], "source", ""), 99), row["code"]))
     if request.GET.get("format") == "csv":
         return _csv(council, as_at)
     return render(

@@ -226,7 +226,7 @@ class IndicatorImporter(BaseImporter):
         return {
             "observations": len(new),
             "councils": int(new["council_id"].nunique()) if len(new) else 0,
-            "rows that are not councils (summary below)": len(parsed.unmatched),
+            "rows that are not councils (-v 2 lists them)": len(parsed.unmatched),
         }
 
 
