@@ -126,3 +126,9 @@ def can_view_peer(user: User, peer) -> bool:
     if can_view_peer_register(user):
         return True
     return user.is_authenticated and peer.user_id is not None and peer.user_id == user.pk
+
+
+def sees_records_before_consent(user: User) -> bool:
+    """Council users see their case's history, notes and audit only from the council's consent
+    onwards; everyone else who may see the case sees all of it."""
+    return user.is_authenticated and (is_national(user) or user.role != Role.COUNCIL_USER)

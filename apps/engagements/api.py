@@ -94,8 +94,8 @@ class EngagementOut(EngagementSummary):
         return list(obj.actions.all())
 
     @staticmethod
-    def resolve_history(obj: Engagement):
-        return list(obj.transitions.select_related("by"))
+    def resolve_history(obj: Engagement, context):
+        return list(obj.history_for(context["request"].user))
 
 
 class EngagementIn(Schema):
@@ -312,7 +312,7 @@ class NoteOut(Schema):
 
 @router.get("/{engagement_id}/notes", response=list[NoteOut], summary="Notes on the case")
 def list_notes(request, engagement_id: int):
-    return list(_visible(request, engagement_id).notes.select_related("author"))
+    return list(_visible(request, engagement_id).notes_for(request.user))
 
 
 @router.post(
@@ -331,4 +331,4 @@ def add_note(request, engagement_id: int, payload: NoteIn):
 
 @router.get("/{engagement_id}/audit", response=list[AuditOut], summary="Audit trail")
 def audit_trail(request, engagement_id: int):
-    return list(_visible(request, engagement_id).audit.select_related("by"))
+    return list(_visible(request, engagement_id).audit_for(request.user))

@@ -135,6 +135,35 @@ class Engagement(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    def _consent_transition(self):
+        return self.transitions.filter(to_state=State.NEED_ACKNOWLEDGED).order_by("-pk").first()
+
+    def history_for(self, user) -> models.QuerySet:
+        """Transitions `user` may read (council users: from consent onwards)."""
+        moves = self.transitions.select_related("by")
+        if permissions.sees_records_before_consent(user):
+            return moves
+        consent = self._consent_transition()
+        return moves.filter(pk__gte=consent.pk) if consent else moves.none()
+
+    def notes_for(self, user) -> models.QuerySet:
+        notes = self.notes.select_related("author")
+        if permissions.sees_records_before_consent(user):
+            return notes
+        consent = self._consent_transition()
+        return notes.filter(created_at__gte=consent.at) if consent else notes.none()
+
+    def audit_for(self, user) -> models.QuerySet:
+        entries = self.audit.select_related("by")
+        if permissions.sees_records_before_consent(user):
+            return entries
+        consent = (
+            self.audit.filter(verb="transition", after__state=State.NEED_ACKNOWLEDGED)
+            .order_by("-pk")
+            .first()
+        )
+        return entries.filter(pk__gte=consent.pk) if consent else entries.none()
+
 
 class Transition(models.Model):
     """One move through the workflow: who, when, why, and the data it required."""

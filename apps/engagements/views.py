@@ -140,10 +140,10 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "engagement": engagement,
             "can_manage": can_manage,
             "transitions": workflow.available_from(engagement.state) if can_manage else [],
-            "history": _history(engagement),
+            "history": _history(engagement, request.user),
             "actions": actions,
             "overdue_ids": {a.pk for a in actions if a.is_overdue(today)},
-            "notes": engagement.notes.select_related("author"),
+            "notes": engagement.notes_for(request.user),
             "members": engagement.members.select_related("user"),
             "offers": engagement.offers.all(),
             "note_form": NoteForm(),
@@ -154,10 +154,10 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _history(engagement: Engagement) -> list[dict]:
+def _history(engagement: Engagement, user) -> list[dict]:
     """Each transition with the data it recorded, labelled as the workflow declares it."""
     history = []
-    for move in engagement.transitions.select_related("by"):
+    for move in engagement.history_for(user):
         spec = workflow.BY_NAME.get(move.name)
         labels = {f.name: f.label for f in spec.fields} if spec else {}
         details = [
@@ -292,7 +292,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def audit(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _visible(request, pk)
-    entries = engagement.audit.select_related("by")
+    entries = engagement.audit_for(request.user)
     return render(request, "engagements/audit.html", {"engagement": engagement, "entries": entries})
 
 

@@ -155,3 +155,32 @@ def test_board_member_sees_aggregates_only(people, cases, token_for):
 def test_council_user_figures_count_only_their_visible_cases(people, cases, token_for):
     figures = Client().get("/api/engagements/figures", **token_for(people.croydon)).json()
     assert figures["total"] == 1
+
+
+def test_council_user_sees_history_notes_and_audit_from_consent_onwards(people, cases, token_for):
+    from apps.engagements import services
+
+    e = cases.croydon_live
+    first_note = services.add_note(e, by=people.ra_london, text="Internal: pre-consent worry")
+    # backdate the note to before consent, as if written then
+    from apps.engagements.models import Note
+
+    consent_at = e.transitions.get(to_state="need_acknowledged").at
+    Note.objects.filter(pk=first_note.pk).update(created_at=consent_at.replace(year=2020))
+    services.add_note(e, by=people.ra_london, text="Shared: plan agreed")
+
+    council = token_for(people.croydon)
+    detail = Client().get(f"/api/engagements/{e.pk}", **council).json()
+    assert [h["to_state"] for h in detail["history"]][0] == "need_acknowledged"
+    notes = [n["text"] for n in Client().get(f"/api/engagements/{e.pk}/notes", **council).json()]
+    assert notes == ["Shared: plan agreed"]
+    trail = Client().get(f"/api/engagements/{e.pk}/audit", **council).json()
+    assert trail[0]["verb"] == "transition" and trail[0]["after"]["state"] == "need_acknowledged"
+    page = client_for(people.croydon).get(f"/engagements/{e.pk}/").content.decode()
+    assert "pre-consent worry" not in page and "test start_conversation" not in page
+    assert "Shared: plan agreed" in page
+
+    staff = token_for(people.ra_london)
+    full = Client().get(f"/api/engagements/{e.pk}", **staff).json()
+    assert full["history"][0]["to_state"] == "identified"
+    assert len(Client().get(f"/api/engagements/{e.pk}/notes", **staff).json()) == 2
