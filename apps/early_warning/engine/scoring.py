@@ -9,6 +9,7 @@ Nothing here knows about Django, councils or files.
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from .framework import Band, Framework, FrameworkError, Indicator
@@ -83,7 +84,7 @@ def measure_frame(framework: Framework, inputs: pl.DataFrame) -> pl.DataFrame:
 
 
 def peer_statistics(
-    framework: Framework, measures: pl.DataFrame, peers: pl.DataFrame
+    framework: Framework, measures: pl.DataFrame, peers: pl.DataFrame | np.ndarray
 ) -> pl.DataFrame:
     """Median, MAD, robust z and position among peers for every peer-scored indicator.
 
@@ -96,76 +97,79 @@ def peer_statistics(
     codes = [i.code for i in framework.indicators if i.scoring == "peer_z"]
     if not codes:
         return measures.select("entity")
-    sign = {i.code: (1.0 if i.polarity == "high_is_bad" else -1.0) for i in framework.indicators}
-    long = measures.select("entity", *codes).unpivot(
-        index="entity", variable_name="code", value_name="value"
-    )
-    long = long.with_columns(
-        pl.col("code").replace_strict(sign, return_dtype=pl.Float64).alias("sign")
-    )
-    joined = (
+    # a precomputed matrix (rows aligned with the inputs) saves rebuilding it for every year
+    matrix = peers if isinstance(peers, np.ndarray) else peer_matrix(measures["entity"], peers)
+    has_peer = matrix >= 0
+    safe = np.where(has_peer, matrix, 0)
+    columns: dict[str, np.ndarray] = {}
+    for indicator in framework.indicators:
+        if indicator.scoring != "peer_z":
+            continue
+        sign = 1.0 if indicator.polarity == "high_is_bad" else -1.0
+        values = measures[indicator.code].cast(pl.Float64).fill_null(np.nan).to_numpy()
+        grid = np.where(has_peer, values[safe], np.nan)  # entities x peers
+        n = np.sum(~np.isnan(grid), axis=1)
+        median = _row_nanmedian(grid, n)
+        mad = _row_nanmedian(np.abs(grid - median[:, None]), n)
+        difference = (values - median) * sign
+        scale = mad * MAD_TO_SD
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(
+                scale > 0,
+                np.clip(difference / scale, -Z_LIMIT, Z_LIMIT),
+                np.where(difference == 0, 0.0, np.sign(difference) * Z_LIMIT),
+            )
+        enough = (n >= indicator.min_peers) & ~np.isnan(values)
+        z = np.where(enough, z, np.nan)
+        with np.errstate(invalid="ignore"):
+            position = np.sum(grid * sign > (values * sign)[:, None], axis=1) + 1
+        code = indicator.code
+        columns[f"{code}__peer_median"] = np.where(n > 0, median, np.nan)
+        columns[f"{code}__peer_mad"] = np.where(n > 0, mad, np.nan)
+        columns[f"{code}__peer_n"] = n.astype(np.float64)
+        columns[f"{code}__z"] = z
+        columns[f"{code}__peer_position"] = position.astype(np.float64)
+    out = pl.DataFrame({"entity": measures["entity"], **columns})
+    return out.with_columns(pl.exclude("entity").fill_nan(None))
+
+
+def _row_nanmedian(grid: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Median of each row ignoring NaN (NaN for an empty row); sorting puts NaN last, so the
+    middle of the first n sorted values is the median. Much faster than np.nanmedian on short
+    rows."""
+    ordered = np.sort(grid, axis=1)
+    low = np.clip((n - 1) // 2, 0, None)
+    high = np.clip(n // 2, 0, None)
+    rows = np.arange(len(grid))
+    with np.errstate(invalid="ignore"):
+        median = (ordered[rows, low] + ordered[rows, high]) / 2.0
+    return np.where(n > 0, median, np.nan)
+
+
+def peer_matrix(entities: pl.Series, peers: pl.DataFrame) -> np.ndarray:
+    """Row index of each entity's peers (entities x max peers), -1 where there is none.
+
+    Built with joins and a per-entity running count, so no Python loop over entities."""
+    index = pl.DataFrame({"entity": entities, "row": np.arange(len(entities), dtype=np.int64)})
+    pairs = (
         peers.select("entity", "peer")
-        .join(
-            long.rename({"entity": "peer", "value": "peer_value"}).drop("sign"),
-            on="peer",
-        )
-        .filter(pl.col("peer_value").is_not_null() & pl.col("peer_value").is_not_nan())
+        .join(index, on="entity")
+        .join(index.rename({"entity": "peer", "row": "peer_row"}), on="peer")
+        .filter(pl.col("row") != pl.col("peer_row"))
+        .with_columns(pl.int_range(pl.len()).over("row").alias("slot"))
     )
-    joined = joined.join(long, on=["entity", "code"], how="left")
-    stats = joined.group_by("entity", "code").agg(
-        pl.col("peer_value").median().alias("peer_median"),
-        pl.len().alias("peer_n"),
-        (
-            (pl.col("peer_value") * pl.col("sign") > pl.col("value") * pl.col("sign")).sum() + 1
-        ).alias("peer_position"),
-    )
-    mad = (
-        joined.join(stats.select("entity", "code", "peer_median"), on=["entity", "code"])
-        .group_by("entity", "code")
-        .agg((pl.col("peer_value") - pl.col("peer_median")).abs().median().alias("peer_mad"))
-    )
-    stats = stats.join(mad, on=["entity", "code"]).join(long, on=["entity", "code"], how="left")
-    min_peers = {i.code: i.min_peers for i in framework.indicators}
-    scale = pl.col("peer_mad") * MAD_TO_SD
-    raw_z = (pl.col("value") - pl.col("peer_median")) * pl.col("sign") / scale
-    stats = stats.with_columns(
-        pl.when(pl.col("peer_n") < pl.col("code").replace_strict(min_peers, return_dtype=pl.Int64))
-        .then(None)
-        .when(scale > 0)
-        .then(raw_z.clip(-Z_LIMIT, Z_LIMIT))
-        .when(pl.col("value") == pl.col("peer_median"))
-        .then(0.0)
-        .otherwise(
-            # every neighbour identical: any difference is as unusual as it can be
-            pl.when((pl.col("value") - pl.col("peer_median")) * pl.col("sign") > 0)
-            .then(Z_LIMIT)
-            .otherwise(-Z_LIMIT)
-        )
-        .alias("z")
-    )
-    wide = stats.pivot(
-        on="code",
-        index="entity",
-        values=["peer_median", "peer_mad", "peer_n", "z", "peer_position"],
-    )
-    renames = {
-        f"{stat}_{code}": f"{code}__{stat}"
-        for stat in ("peer_median", "peer_mad", "peer_n", "z", "peer_position")
-        for code in codes
-    }
-    wide = wide.rename({k: v for k, v in renames.items() if k in wide.columns})
-    for code in codes:  # an indicator nobody could be compared on still gets its columns
-        for stat in ("peer_median", "peer_mad", "peer_n", "z", "peer_position"):
-            if f"{code}__{stat}" not in wide.columns:
-                wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(f"{code}__{stat}"))
-    return measures.select("entity").join(wide, on="entity", how="left")
+    width = int(pairs["slot"].max() + 1) if pairs.height else 1
+    matrix = np.full((len(entities), width), -1, dtype=np.int64)
+    if pairs.height:
+        matrix[pairs["row"].to_numpy(), pairs["slot"].to_numpy()] = pairs["peer_row"].to_numpy()
+    return matrix
 
 
 def score_frame(
     framework: Framework,
     inputs: pl.DataFrame,
     *,
-    peers: pl.DataFrame | None = None,
+    peers: pl.DataFrame | np.ndarray | None = None,
 ) -> pl.DataFrame:
     """Score every entity in `inputs` (an `entity` column plus the framework's input columns)."""
     measures = measure_frame(framework, inputs)
@@ -180,6 +184,7 @@ def score_frame(
     extra = [c for c in inputs.columns if c not in frame.columns]
     frame = frame.join(inputs.select("entity", *extra), on="entity", how="left")
     point_columns = []
+    point_exprs = []
     for indicator in framework.indicators:
         basis = pl.col(f"{indicator.code}__z") if indicator.scoring == "peer_z" else None
         value = basis if basis is not None else pl.col(indicator.code)
@@ -191,8 +196,9 @@ def score_frame(
             points = _points_expr(indicator, value)
         if framework.round_points is not None:
             points = points.round(framework.round_points)
-        frame = frame.with_columns(points.alias(f"{indicator.code}__points"))
+        point_exprs.append(points.alias(f"{indicator.code}__points"))
         point_columns.append((indicator, f"{indicator.code}__points"))
+    frame = frame.with_columns(point_exprs)
     weighted = [
         pl.col(c) * (i.weight if framework.combine == "weighted_sum" else 1.0)
         for i, c in point_columns

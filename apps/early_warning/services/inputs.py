@@ -48,18 +48,22 @@ def council_frame(as_at: dt.date) -> pl.DataFrame:
     return frame.rename({"gss_code": "entity", "county__gss_code": "county"})
 
 
-def peer_frame(councils: pl.DataFrame) -> pl.DataFrame:
-    """entity, peer: Oflog nearest neighbours that existed, topped up by same-type councils."""
+def neighbour_pairs() -> list[tuple[str, str]]:
+    """Oflog nearest-neighbour pairs (council, neighbour), nearest first."""
     from apps.councils.models import NearestNeighbour
 
+    return list(
+        NearestNeighbour.objects.values_list("council__gss_code", "neighbour__gss_code").order_by(
+            "council__gss_code", "rank"
+        )
+    )
+
+
+def peer_frame(councils: pl.DataFrame, pairs: list[tuple[str, str]] | None = None) -> pl.DataFrame:
+    """entity, peer: Oflog nearest neighbours that existed, topped up by same-type councils."""
     existing = set(councils["entity"].to_list())
-    oflog = [
-        (c, n)
-        for c, n in NearestNeighbour.objects.values_list(
-            "council__gss_code", "neighbour__gss_code"
-        ).order_by("council__gss_code", "rank")
-        if c in existing and n in existing and c != n
-    ]
+    pairs = neighbour_pairs() if pairs is None else pairs
+    oflog = [(c, n) for c, n in pairs if c in existing and n in existing and c != n]
     pairs = pl.DataFrame(oflog, schema={"entity": pl.Utf8, "peer": pl.Utf8}, orient="row")
     counts = pairs.group_by("entity").len()
     enough = set(counts.filter(pl.col("len") >= PEER_MINIMUM)["entity"].to_list())
