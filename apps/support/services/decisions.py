@@ -84,6 +84,10 @@ def record_decision(
     as_at: dt.date | None = None,
 ) -> TriageDecision:
     """Record the decision; 'changed' when the tier or offers differ from the proposal."""
+    from apps.support.models import Tier
+
+    if tier not in Tier.values:
+        raise ValueError(f"Unknown tier {tier!r}; use one of {', '.join(Tier.values)}")
     changed = tier != proposal.tier or set(offer_slugs) != set(proposal.offers)
     if changed and not rationale.strip():
         raise ValueError("Say why you changed the proposed tier or offers.")
