@@ -37,7 +37,7 @@ from .eligibility import (
     pool_blockers,
     prior_load,
 )
-from .rules import RULE_LABELS, TeamRules
+from .rules import RULE_LABELS, TeamRules, party_name
 
 STATUS = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -198,27 +198,40 @@ def _solve(
     widest = max(len(g) for classes in prep.classes for g in classes.values())
     base = max(e.team_size for e in prep.active)
     caps: list[int | None] = [c for c in (base, 6 * base) if c < widest and restrict] + [None]
-    best = None
+    best: _Outcome | None = None
+    bound = None
     for cap in caps:
         remaining = limit - (time.perf_counter() - started)
         if remaining <= 0.1 and best is not None:
             break
+        # Restricted rounds are quick tries; the exact round gets what is left.
+        budget = remaining if cap is None else min(remaining, max(1.0, 0.25 * limit))
         cands, exact = _restrict(prep, rules, cap)
-        outcome = _model_solve(prep, cands, rules, max(remaining, 0.5), exact)
+        hint = {(a.engagement_id, a.peer_id) for a in best.assignments} if best else set()
+        outcome = _model_solve(prep, cands, rules, max(budget, 0.5), exact, hint)
         if outcome is None:
             continue
+        bound = outcome.stage1_bound if bound is None else min(bound, outcome.stage1_bound)
         if best is None or outcome.key > best.key:
             best = outcome
-        if outcome.certified_coverage:
+        if best.stage1_value >= bound:
             break
     if best is None:
         result.seconds = time.perf_counter() - started
         return result
+    weight = prep.needs_total + 1
+    if best.stage1_value >= bound:
+        gap1 = 0.0
+        best.stages["coverage"] = "OPTIMAL"
+    elif best.staffed < bound // weight:
+        gap1 = _gap(best.staffed, bound // weight)
+    else:
+        gap1 = _gap(best.covered, bound - weight * best.staffed)
     result.candidates = best.candidates
     result.assignments = best.assignments
     result.stages = best.stages
-    result.gap = best.gap
-    result.status = "OPTIMAL" if best.gap == 0 and best.certified else "FEASIBLE"
+    result.gap = max(gap1, best.load_gap)
+    result.status = "OPTIMAL" if gap1 == 0 and best.certified_load else "FEASIBLE"
     team_skills: dict[str, set[str]] = defaultdict(set)
     for a in result.assignments:
         team_skills[a.engagement_id] |= set(a.covers)
@@ -235,9 +248,10 @@ class _Outcome:
     staffed: int
     covered: int
     load: int
-    gap: float
-    certified: bool
-    certified_coverage: bool
+    load_gap: float
+    certified_load: bool
+    stage1_value: int
+    stage1_bound: int  # a valid upper bound on stage 1 for the full problem
     stages: dict[str, str]
     candidates: int
 
@@ -247,7 +261,12 @@ class _Outcome:
 
 
 def _model_solve(
-    prep: _Prepared, cands_by_eng: list[list[_Cand]], rules: TeamRules, limit: float, exact: bool
+    prep: _Prepared,
+    cands_by_eng: list[list[_Cand]],
+    rules: TeamRules,
+    limit: float,
+    exact: bool,
+    hint: set[tuple[str, str]] = frozenset(),
 ) -> _Outcome | None:
     """Build and solve the CP-SAT model on these candidates; certify against prep's bounds."""
     started = time.perf_counter()
@@ -258,6 +277,8 @@ def _model_solve(
     for i, (eng, cands) in enumerate(zip(active, cands_by_eng, strict=True)):
         for c in cands:
             c.x = m.NewBoolVar("")
+            if hint:
+                m.AddHint(c.x, (eng.engagement_id, c.peer.peer_id) in hint)
         m.Add(sum(c.x for c in cands) == eng.team_size * staffed[i])
         # "Exactly one lead" is "at least one peer able to lead": the lead is designated after
         # solving, since leading adds no further rule. Fewer variables, same teams.
@@ -342,16 +363,11 @@ def _model_solve(
     n_staffed = sum(solver.Value(v) for v in staffed)
     n_covered = sum(solver.Value(v) for v in covered)
     best = round(solver.ObjectiveValue())
-    at_bound = best >= upper
-    certified_coverage = at_bound or (exact and code == cp_model.OPTIMAL)
-    bound = upper if not exact else min(upper, solver.BestObjectiveBound())
-    if certified_coverage:
-        gap1 = 0.0
+    bound = upper
+    if exact:
+        bound = min(upper, int(solver.BestObjectiveBound() + 1e-6))
+    if best >= bound:
         stages["coverage"] = "OPTIMAL"
-    elif n_staffed < len(active):
-        gap1 = _gap(n_staffed, min(len(active), bound // weight))
-    else:
-        gap1 = _gap(n_covered, bound - weight * n_staffed)
 
     # Stage 2: spread the load at that coverage, unless stage 1's teams already reach the floor.
     lower = _load_lower_bound(prep, chosen)
@@ -393,9 +409,10 @@ def _model_solve(
         staffed=n_staffed,
         covered=n_covered,
         load=load,
-        gap=max(gap1, gap2),
-        certified=certified_coverage and certified_load,
-        certified_coverage=certified_coverage,
+        load_gap=gap2,
+        certified_load=certified_load,
+        stage1_value=best,
+        stage1_bound=bound,
         stages=stages,
         candidates=sum(len(c) for c in cands_by_eng),
     )
@@ -485,34 +502,44 @@ def diagnose_unstaffed(
     areas: CouncilAreas,
     result: BatchResult,
     *,
-    per_solve: float = 2.0,
+    budget: float = 5.0,
+    per_solve: float = 1.0,
 ) -> list[Blocker]:
-    """Name the rule blocking each unstaffed engagement by relaxing rules one at a time."""
+    """Name the rule blocking each unstaffed engagement.
+
+    An engagement that cannot be staffed even alone: relax its rules one at a time, solving again
+    each time, and name those whose relaxation alone would allow a team. One that can be staffed
+    alone lost out to the others: name the scarce pool (lead officers, lead members of a party,
+    peers) across the engagements overlapping it. Bounded by `budget` seconds in all."""
+    started = time.perf_counter()
+    index = PeerIndex(peers, rules, areas)
     blockers: list[Blocker] = []
-    for eng in unstaffed[:10]:
+    for eng in unstaffed:
+        council = eng.council_name or eng.council_gss
+        if time.perf_counter() - started > budget:
+            blockers.append(_scarcity(eng, engagements, peers, rules, index))
+            continue
         alone = _solve([eng], peers, rules, areas, per_solve)
         if alone.assignments:
-            blockers.append(_contention(eng, engagements, peers, rules, areas, result, per_solve))
+            blockers.append(_scarcity(eng, engagements, peers, rules, index))
             continue
         freeing = []
         # Specific rules first (who is free, who conflicts, party), team shape last.
         for key in sorted(RULE_LABELS, key=lambda k: k.startswith("team.")):
-            if not rules.on(key) or key in COUPLING:
+            if not rules.on(key) or key in COUPLING[1:]:
                 continue
+            if time.perf_counter() - started > budget:
+                break
             trial = _solve([eng], peers, rules.relax(key), areas, per_solve)
             if trial.assignments:
                 freeing.append(key)
-        council = eng.council_name or eng.council_gss
         if freeing:
             names = "; or ".join(f"'{RULE_LABELS[k]}'" for k in freeing)
-            blockers.append(
-                Blocker(
-                    eng.engagement_id,
-                    freeing[0],
-                    f"No team for {council} on {date_span(eng)} meets every rule at once; "
-                    f"relaxing {names} alone would allow one.",
-                )
+            message = (
+                f"No team for {council} on {date_span(eng)} meets every rule at once; "
+                f"relaxing {names} alone would allow one."
             )
+            blockers.append(Blocker(eng.engagement_id, freeing[0], message))
         else:
             blockers.append(
                 Blocker(
@@ -525,38 +552,65 @@ def diagnose_unstaffed(
     return blockers
 
 
-def _contention(eng, engagements, peers, rules, areas, result, per_solve) -> Blocker:
-    """`eng` can be staffed alone: find the coupling rule that makes the batch squeeze it out."""
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _scarcity(eng, engagements, peers, rules, index: PeerIndex) -> Blocker:
+    """`eng` could be staffed alone: say which pool the overlapping engagements exhaust."""
     council = eng.council_name or eng.council_gss
-    rivals = [
-        e
-        for e in engagements
-        if e.engagement_id in result.staffed
-        and (
-            e.overlaps(eng.start_date, eng.end_date)
-            or rules.year_of(e.start_date) == rules.year_of(eng.start_date)
+    rivals = [e for e in engagements if e.overlaps(eng.start_date, eng.end_date)]
+    free: dict[str, set[str]] = {}
+    for e in rivals:
+        excluded = index.exclusion_map(e)
+        free[e.engagement_id] = {p.peer_id for p in peers if p.peer_id not in excluded}
+    by_id = {p.peer_id: p for p in peers}
+
+    def pool(test) -> set[str]:
+        return {pid for e in rivals for pid in free[e.engagement_id] if test(by_id[pid], e)}
+
+    when = date_span(eng)
+    n = len(rivals)
+    leads = pool(lambda p, e: can_lead_officer(p, rules))
+    if len(leads) < n:
+        return Blocker(
+            eng.engagement_id,
+            "availability.overlap",
+            f"{n} engagements overlap {council}'s dates ({when}) and each needs its own lead "
+            f"officer peer, but only {_count(len(leads), 'chief executive officer peer')} "
+            f"{'is' if len(leads) == 1 else 'are'} free and without a conflict for any of them.",
         )
-    ]
-    for key in COUPLING:
-        if not rules.on(key):
-            continue
-        trial = _solve([eng, *rivals], peers, rules.relax(key), areas, per_solve)
-        if len(trial.staffed) > len(rivals):
-            what = {
-                "availability.overlap": "are already on other engagements on those dates",
-                "availability.capacity": "have no days left this year after other engagements",
-                "availability.deployments_per_year": "reach the maximum deployments this year "
-                "with other engagements",
-            }[key]
+    party = eng.ruling_party
+    if party and party != "NOC" and rules.on("political_balance.lead_member_party"):
+        same = [e for e in rivals if e.ruling_party == party]
+        members = {
+            pid
+            for e in same
+            for pid in free[e.engagement_id]
+            if by_id[pid].party == party and by_id[pid].kind == "member"
+        }
+        if len(members) < len(same):
+            name = party_name(party)
             return Blocker(
                 eng.engagement_id,
-                key,
-                f"A team for {council} on {date_span(eng)} is possible on its own, but the peers "
-                f"it needs {what} in this batch ({RULE_LABELS[key]}).",
+                "political_balance.lead_member_party",
+                f"{len(same)} overlapping {name}-led councils need a {name} lead member peer "
+                f"({when}), but only {_count(len(members), f'accredited {name} member peer')} "
+                f"{'is' if len(members) == 1 else 'are'} free without a conflict.",
             )
+    seats = sum(e.team_size for e in rivals)
+    everyone = pool(lambda p, e: True)
+    if len(everyone) < seats:
+        return Blocker(
+            eng.engagement_id,
+            "availability.overlap",
+            f"{n} overlapping engagements ({when}) need {seats} peers between them, but only "
+            f"{len(everyone)} peers are free and without a conflict for any of them.",
+        )
     return Blocker(
         eng.engagement_id,
-        "availability.overlap",
-        f"A team for {council} on {date_span(eng)} is possible on its own, but not alongside the "
-        "other engagements in this batch: the shared pool is too small.",
+        "availability.capacity",
+        f"A team for {council} on {when} is possible on its own, but not alongside the other "
+        "engagements in this batch: the peers it needs run out of days or deployments this "
+        "year, or are on overlapping engagements.",
     )

@@ -216,7 +216,8 @@ def test_overlapping_engagements_share_no_peer_and_the_squeezed_one_names_the_ru
     assert len(result.staffed) == 1  # one chief executive for two overlapping engagements
     (blocker,) = result.blockers
     assert blocker.rule == "availability.overlap"
-    assert "possible on its own" in blocker.message
+    assert "each needs its own lead officer peer" in blocker.message
+    assert "only 1 chief executive officer peer is free" in blocker.message
 
 
 def test_team_size_too_big_for_the_pool_names_team_size():
