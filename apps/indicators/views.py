@@ -59,8 +59,7 @@ def _as_at(request: HttpRequest) -> dt.date | None:
 def council(request: HttpRequest, gss_code: str) -> HttpResponse:
     council = get_object_or_404(Council, gss_code=gss_code.upper())
     as_at = _as_at(request)
-    latest = point_in_time.latest_known_on(as_at)
-    latest = latest[latest["gss_code"] == council.gss_code]
+    latest = point_in_time.latest_known_on(as_at, councils=[council.gss_code])
     indicators = {i.code: i for i in Indicator.objects.all()}
     rows = [
         {

@@ -62,7 +62,7 @@ class BorrowingImporter(IndicatorImporter):
             dated.append((sheet, rows, self._as_at(rows, sheet)))
         lag = int(source_rules()["borrowing"]["lag_months"])
         vintage = end_of_month_after(max(day for _, _, day in dated), lag)
-        mode = source_rules()["revenue_outturn"].get("date_revisions_at", "first_release")
+        mode = source_rules()["borrowing"].get("date_revisions_at", "first_release")
         councils = CouncilIndex()
         parsed = Parsed(source_file=self.path.name)
         done: set[dt.date] = set()

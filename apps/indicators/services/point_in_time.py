@@ -120,10 +120,12 @@ def observations_known_on(
 
 
 def latest_known_on(
-    as_at: dt.date | None = None, indicators: list[str] | None = None
+    as_at: dt.date | None = None,
+    indicators: list[str] | None = None,
+    councils: list[str] | None = None,
 ) -> pd.DataFrame:
     """One row per council x indicator: the most recent period known at `as_at` (same columns)."""
-    frame = latest_vintages(_filter(all_observations(), indicators, None), as_at)
+    frame = latest_vintages(_filter(all_observations(), indicators, councils), as_at)
     if frame.empty:
         return _as_output(frame)
     order = np.lexsort(
