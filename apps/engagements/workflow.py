@@ -16,6 +16,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from apps.engagements.models import Engagement, State
 
 
@@ -30,6 +32,8 @@ class Field:
     help: str = ""
     choices: tuple[tuple[str, str], ...] = ()
     target: str | None = None  # Engagement attribute the value is stored in, if any
+    past: bool = False  # a date of something that has happened: not in the future
+    after: str | None = None  # a date that must fall after this other field's date
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         (State.IDENTIFIED,),
         State.FIRST_CONVERSATION,
         (
-            Field("conversation_date", "Date of the conversation", "date"),
+            Field("conversation_date", "Date of the conversation", "date", past=True),
             Field("with_whom", "Who the conversation was with", "text"),
         ),
         description="A regional associate or programme manager has talked to the council.",
@@ -81,7 +85,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
                 help="For example: Leader, Chief executive",
                 target="consent_role",
             ),
-            Field("consent_date", "Date of consent", "date", target="consent_date"),
+            Field("consent_date", "Date of consent", "date", target="consent_date", past=True),
             Field(
                 "consent_scope",
                 "Scope of consent",
@@ -115,7 +119,13 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         (State.SUPPORT_AGREED,),
         State.IN_DELIVERY,
         (
-            Field("delivery_started", "Delivery started on", "date", target="delivery_started"),
+            Field(
+                "delivery_started",
+                "Delivery started on",
+                "date",
+                target="delivery_started",
+                past=True,
+            ),
             Field(
                 "next_review_due",
                 "First progress review due",
@@ -124,6 +134,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
                 help="Leave blank to use the agreed offers' usual review interval "
                 "(e.g. about 10 months after a peer challenge)",
                 target="next_review_due",
+                after="delivery_started",
             ),
         ),
         guards=((_has_actions, "Add at least one action to the improvement plan first."),),
@@ -134,7 +145,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         (State.IN_DELIVERY,),
         State.PROGRESS_REVIEW,
         (
-            Field("review_date", "Date of the review", "date"),
+            Field("review_date", "Date of the review", "date", past=True),
             Field("findings", "What the review found", "longtext"),
         ),
     ),
@@ -247,6 +258,13 @@ def clean_data(spec: TransitionSpec, data: dict) -> dict:
             except ValueError:
                 errors[f.name] = f"{f.label} must be a real date, like 2026-03-31"
                 continue
+        if f.kind == "date" and f.past and value > timezone.localdate():
+            errors[f.name] = f"{f.label} cannot be in the future"
+            continue
+        earlier = cleaned.get(f.after) if f.after else None
+        if f.kind == "date" and isinstance(earlier, dt.date) and value <= earlier:
+            errors[f.name] = f"{f.label} must be after {earlier:%d %B %Y}"
+            continue
         if f.kind == "choice" and value not in {c for c, _ in f.choices}:
             errors[f.name] = f"{f.label}: choose one of {', '.join(c for c, _ in f.choices)}"
             continue

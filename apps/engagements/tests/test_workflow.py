@@ -177,3 +177,23 @@ def test_every_transition_names_a_known_rule_for_who_may_make_it():
     from apps.engagements.services import WHO
 
     assert {t.who for t in workflow.TRANSITIONS} <= set(WHO)
+
+
+def test_dates_of_things_done_cannot_be_in_the_future_and_reviews_follow_delivery(
+    engagement, people
+):
+    with pytest.raises(workflow.TransitionRefused) as refused:
+        services.transition(
+            engagement,
+            "start_conversation",
+            by=people.ra_london,
+            reason="r",
+            data={"conversation_date": "2099-01-01", "with_whom": "CEO"},
+        )
+    assert "cannot be in the future" in refused.value.errors["conversation_date"]
+    spec = workflow.get("start_delivery")
+    with pytest.raises(workflow.TransitionRefused) as refused:
+        workflow.clean_data(
+            spec, {"delivery_started": "2026-02-01", "next_review_due": "2026-01-01"}
+        )
+    assert "must be after 01 February 2026" in refused.value.errors["next_review_due"]
