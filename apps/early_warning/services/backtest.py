@@ -126,6 +126,8 @@ def _position(scored: pl.DataFrame, gss_code: str) -> dict:
     if hit.height == 0:
         return {"rank": None, "percentile": None, "band": "did not exist", "score": None, "n": n}
     row = hit.to_dicts()[0]
+    if row["score"] is None:  # not enough data known then: no rank, rather than a tie-break
+        return {"rank": None, "percentile": None, "band": row["band"], "score": None, "n": n}
     return {
         "rank": row["rank"],
         "percentile": round(100.0 * row["rank"] / n, 1),
