@@ -6,4 +6,5 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("<str:gss_code>/", views.council, name="council"),
+    path("<str:gss_code>/<slug:code>/", views.indicator_history, name="history"),
 ]

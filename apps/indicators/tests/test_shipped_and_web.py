@@ -107,3 +107,32 @@ def test_pages_need_sign_in_and_show_definitions(client, make_user, shipped_indi
     lines = export.content.decode().splitlines()
     assert lines[0] == "gss_code,indicator,period,period_end,value,text_value,published"
     assert any(line.startswith(f"{SLOUGH},gross_borrowing,2019-20,") for line in lines)
+
+
+def test_history_shows_first_publication_and_revisions(client, make_user, shipped_indicators):
+    client.force_login(make_user(role=Role.BOARD_MEMBER))
+    page = client.get("/indicators/E10000003/usable_reserves/").content.decode()
+    assert "<svg" in page and 'role="img"' in page  # chart, with the table as its alternative
+    assert "Usable reserves by period" in page
+    # 31 March 2017 level: first published with the 2016-17 outturn, restated a year later
+    assert "63,498.3 published 16 Nov 2017, then 65,503 published 15 Nov 2018" in page
+    earlier = client.get("/indicators/E10000003/usable_reserves/?as_at=2018-01-01")
+    assert "2017-18" not in earlier.content.decode()
+    assert "then 65,503" not in earlier.content.decode()
+    ofsted = client.get("/indicators/E06000039/ofsted_judgement/").content.decode()
+    assert "ILACS 2023-02-03" in ofsted and "Requires improvement" in ofsted
+    assert client.get("/indicators/E06000039/no_such_indicator/").status_code == 404
+
+
+def test_excel_export(client, make_user, shipped_indicators):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(make_user(role=Role.BOARD_MEMBER))
+    response = client.get(f"/indicators/{NORTHANTS}/?format=xlsx&as_at=2018-03-01")
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("gss_code", "indicator", "period")
+    assert all(str(row[6]) <= "2018-03-01" for row in rows[1:])
+    assert any(row[1] == "reserves_to_nre" and row[2] == "2016-17" for row in rows[1:])
