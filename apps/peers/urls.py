@@ -17,5 +17,6 @@ urlpatterns = [
         views.team_suggest,
         name="team-suggest",
     ),
+    path("me/", views.my_record, name="me"),
     path("<str:ref>/", views.peer_detail, name="peer"),
 ]

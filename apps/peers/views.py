@@ -116,6 +116,13 @@ def peer_detail(request: HttpRequest, ref: str) -> HttpResponse:
     )
 
 
+@login_required
+def my_record(request: HttpRequest) -> HttpResponse:
+    """A peer's own record (the demo user `peer` is linked to one)."""
+    peer = get_object_or_404(Peer, user=request.user)
+    return redirect("peers:peer", ref=peer.peer_ref)
+
+
 def _councils_for(user):
     councils = Council.objects.current()
     if is_national(user):

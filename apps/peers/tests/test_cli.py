@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -117,3 +118,40 @@ def test_every_bad_row_is_reported_not_just_the_first(tmp_path):
         run(tmp_path, peers=broken)
     assert "row 2, column 'kind'" in str(info.value)
     assert "row 6, column 'kind'" in str(info.value)
+
+
+@pytest.mark.django_db
+def test_generated_register_runs_through_the_cli(tmp_path):
+    call_command(
+        "generate_peers",
+        count=120,
+        seed=2,
+        csv=tmp_path / "peers.csv",
+        as_of=dt.date(2026, 1, 1),
+        stdout=io.StringIO(),
+    )
+    eng = (
+        "engagement_id,council_gss,region,ruling_party,start_date,days,team_size,needs\n"
+        "A,E08000025,West Midlands,Lab,2026-02-02,5,5,finance;childrens\n"
+        "B,E10000016,South East,Con,2026-02-03,4,4,governance\n"
+    )
+    (tmp_path / "eng.csv").write_text(eng)
+    out = io.StringIO()
+    call_command(
+        "build_teams",
+        peers=tmp_path / "peers.csv",
+        engagements=tmp_path / "eng.csv",
+        out=tmp_path / "teams.csv",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert "teams=2/2" in out.getvalue()
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "teams.csv").read_text())))
+    assert len(rows) == 9
+    assert sorted(r["lead"] for r in rows if r["engagement_id"] == "A") == [
+        "",
+        "",
+        "",
+        "member",
+        "officer",
+    ]
