@@ -60,7 +60,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     if export in ("csv", "xlsx"):
         return _export(engagements, export)
     template = "engagements/_results.html" if request.htmx else "engagements/list.html"
-    counted = engagements.annotate(action_count=Count("actions")).order_by(
+    counted = engagements.annotate(action_count=Count("actions", distinct=True)).order_by(
         "-state_changed_at", "-pk"
     )
     page = Paginator(counted, 50).get_page(request.GET.get("page"))
