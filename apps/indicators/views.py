@@ -84,15 +84,7 @@ def council(request: HttpRequest, gss_code: str) -> HttpResponse:
     )
 
 
-EXPORT_COLUMNS = [
-    "gss_code",
-    "indicator",
-    "period",
-    "period_end",
-    "value",
-    "text_value",
-    "published",
-]
+EXPORT_COLUMNS = point_in_time.COLUMNS
 
 
 def _export(council: Council, as_at: dt.date | None, kind: str) -> HttpResponse:
