@@ -53,8 +53,8 @@ class WatchlistForm(forms.Form):
 
 class CompareForm(forms.Form):
     as_at = forms.DateField(label="As at", required=False, widget=DateInput)
-    a = forms.ChoiceField(label="First framework")
-    b = forms.ChoiceField(label="Second framework")
+    a = forms.ChoiceField(label="First framework", required=False)
+    b = forms.ChoiceField(label="Second framework", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

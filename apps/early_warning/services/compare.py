@@ -30,9 +30,10 @@ def compare_frameworks(
     order_a = [x for x in fa.band_order if x in crosstab.index]
     order_b = [x for x in fb.band_order if x in crosstab.columns]
     crosstab = crosstab.reindex(index=order_a, columns=order_b, fill_value=0)
-    top_n = max(1, round(len(joined) * 0.1))
-    in_top_a = set(joined.nsmallest(top_n, "rank_a")["gss_code"])
-    in_top_b = set(joined.nsmallest(top_n, "rank_b")["gss_code"])
+    top_n = round(len(both) * 0.1)  # among councils both frameworks could score
+    in_top_a = set(both.nsmallest(top_n, "rank_a")["gss_code"]) if top_n else set()
+    in_top_b = set(both.nsmallest(top_n, "rank_b")["gss_code"]) if top_n else set()
+    both = both.copy()
     both["move"] = both["rank_b"] - both["rank_a"]
     movers = both.reindex(both["move"].abs().sort_values(ascending=False).index).head(10)
     return {
