@@ -6,6 +6,7 @@ Person codes always win: the mapper never overwrites an answer a person has code
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -50,6 +51,9 @@ def run_discovery(question: Question, k: int | None = None) -> AnalysisJob:
     started = time.perf_counter()
     job = AnalysisJob.objects.create(question=question, kind="discovery", status="running")
     answers = list(text_answers(question))
+    coded = set(
+        CodedAnswer.objects.filter(answer__question=question).values_list("answer_id", flat=True)
+    )
     proposed = engine.discover([a.text for a in answers], k=k)
     question.themes.filter(agreed=False, origin=ThemeOrigin.DISCOVERED).delete()
     for item in proposed:
@@ -63,7 +67,7 @@ def run_discovery(question: Question, k: int | None = None) -> AnalysisJob:
             [
                 ThemeAssignment(answer=answers[i], theme=theme, source=CodingSource.DISCOVERY)
                 for i in item.members
-                if not hasattr(answers[i], "coded")
+                if answers[i].pk not in coded
             ],
             ignore_conflicts=True,
         )
@@ -133,26 +137,58 @@ def code_answer(answer: Answer, themes: list[Theme], user=None) -> None:
     CodedAnswer.objects.update_or_create(answer=answer, defaults={"coded_by": user})
 
 
-def _mapper(question: Question):
-    answers = list(text_answers(question))
-    themes = list(question.themes.all())
-    mapper = engine.make_mapper([a.text for a in answers], [str(t.pk) for t in themes])
-    index = {a.pk: i for i, a in enumerate(answers)}
-    coded = ThemeAssignment.objects.filter(
-        answer__question=question, source=CodingSource.PERSON
-    ).values_list("answer_id", "theme_id")
-    labels: dict[int, list[str]] = {
-        a: []
+# One mapper per question per process, kept between requests: building one vectorises every
+# answer, so the coding loop would otherwise pay that on every click. It is rebuilt when the
+# answers or the themes change; new codes are fed to it incrementally.
+_MAPPERS: dict[int, dict] = {}
+_MAPPERS_LOCK = threading.Lock()
+
+
+def _current_codes(question: Question) -> dict[int, frozenset[str]]:
+    labels: dict[int, set[str]] = {
+        a: set()
         for a in CodedAnswer.objects.filter(answer__question=question).values_list(
             "answer_id", flat=True
         )
     }
-    for answer_id, theme_id in coded:
-        labels.setdefault(answer_id, []).append(str(theme_id))
-    for answer_id, theme_ids in labels.items():
-        if answer_id in index:
-            mapper.add(index[answer_id], theme_ids)
-    mapper.fit()
+    person = ThemeAssignment.objects.filter(
+        answer__question=question, source=CodingSource.PERSON
+    ).values_list("answer_id", "theme_id")
+    for answer_id, theme_id in person:
+        labels.setdefault(answer_id, set()).add(str(theme_id))
+    return {a: frozenset(t) for a, t in labels.items()}
+
+
+def _mapper(question: Question):
+    answers = list(text_answers(question))
+    themes = list(question.themes.order_by("pk"))
+    fingerprint = (
+        tuple(a.pk for a in answers),
+        hash(tuple(a.text for a in answers)),
+        tuple(t.pk for t in themes),
+    )
+    codes = _current_codes(question)
+    with _MAPPERS_LOCK:
+        cached = _MAPPERS.get(question.pk)
+        if (
+            cached is None
+            or cached["fingerprint"] != fingerprint
+            or any(a not in codes for a in cached["applied"])
+        ):
+            mapper = engine.make_mapper([a.text for a in answers], [str(t.pk) for t in themes])
+            cached = {"fingerprint": fingerprint, "mapper": mapper, "applied": {}}
+            _MAPPERS[question.pk] = cached
+        mapper = cached["mapper"]
+        index = {a.pk: i for i, a in enumerate(answers)}
+        changed = False
+        for answer_id, theme_ids in codes.items():
+            if answer_id in index and cached["applied"].get(answer_id) != theme_ids:
+                mapper.add(index[answer_id], sorted(theme_ids))
+                cached["applied"][answer_id] = theme_ids
+                changed = True
+        if changed or "fitted" not in cached:
+            mapper.fit()
+            cached["fitted"] = True
     return mapper, answers, themes
 
 
