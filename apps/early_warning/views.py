@@ -325,9 +325,10 @@ def england_map(request):
 
 @login_required
 def compare(request):
-    form = CompareForm(
-        request.GET or None, initial={"a": DEFAULT_FRAMEWORK, "b": "cipfa_style_resilience"}
-    )
+    query = request.GET.copy()
+    query.setdefault("a", DEFAULT_FRAMEWORK)
+    query.setdefault("b", "cipfa_style_resilience")
+    form = CompareForm(query)
     data = form.cleaned_data if form.is_valid() else {}
     as_at = data.get("as_at") or dt.date.today()
     a = data.get("a") or DEFAULT_FRAMEWORK
