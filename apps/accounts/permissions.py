@@ -132,3 +132,13 @@ def sees_records_before_consent(user: User) -> bool:
     """Council users see their case's history, notes and audit only from the council's consent
     onwards; everyone else who may see the case sees all of it."""
     return user.is_authenticated and (is_national(user) or user.role != Role.COUNCIL_USER)
+
+
+def can_report_case_progress(user: User, council) -> bool:
+    """May `user` report progress (RAG status, evidence, completion) on `council`'s improvement
+    plan? Staff in scope, and the council's own users (the owning app also requires consent)."""
+    if can_manage_council_cases(user, council):
+        return True
+    return (
+        user.is_authenticated and user.role == Role.COUNCIL_USER and user.council_id == council.pk
+    )

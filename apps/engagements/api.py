@@ -279,7 +279,8 @@ def add_action(request, engagement_id: int, payload: ActionIn):
 @router.patch(
     "/{engagement_id}/actions/{action_id}",
     response={200: ActionOut, 403: Error, 422: Error},
-    summary="Change an action (RAG status, evidence, completion)",
+    summary="Change an action; the council's own users may report progress "
+    "(RAG status, evidence, completion) only",
 )
 def update_action(request, engagement_id: int, action_id: int, payload: ActionPatch):
     engagement = _visible(request, engagement_id)
@@ -288,8 +289,8 @@ def update_action(request, engagement_id: int, action_id: int, payload: ActionPa
     reason = changes.pop("reason", "")
     try:
         action = services.update_action(action, by=request.user, reason=reason, **changes)
-    except PermissionDenied:
-        return Status(403, {"detail": "You may not change this engagement."})
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc) or "You may not change this engagement."})
     except ValidationError as exc:
         return Status(422, {"detail": _validation_message(exc)})
     return Status(200, action)

@@ -121,5 +121,16 @@ class ActionForm(forms.ModelForm):
         }
 
 
+class ProgressForm(forms.ModelForm):
+    """What a council reports on its own plan: RAG status, evidence, completion."""
+
+    reason = forms.CharField(label="What changed (optional)", required=False)
+
+    class Meta:
+        model = Action
+        fields = ["rag", "evidence", "completed_on"]
+        widgets = {"completed_on": DateInput, "evidence": forms.Textarea}
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(label="Add a note", widget=forms.Textarea)

@@ -31,6 +31,7 @@ from apps.support.models import Offer
 
 ENGAGEMENT_EDITABLE = ("title", "summary")
 ACTION_EDITABLE = ("title", "owner", "due_date", "rag", "evidence", "completed_on")
+PROGRESS_FIELDS = ("rag", "evidence", "completed_on")  # what the council itself may report
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
@@ -213,7 +214,18 @@ def add_action(engagement: Engagement, *, by, **fields) -> Action:
 
 @transaction.atomic
 def update_action(action: Action, *, by, reason: str = "", **changes) -> Action:
-    _require_manage(by, action.engagement)
+    """Staff in scope change anything; the council's own users report progress only."""
+    council = action.engagement.council
+    if not permissions.can_manage_council_cases(by, council):
+        _require_visible(by, action.engagement)
+        if not permissions.can_report_case_progress(by, council):
+            raise PermissionDenied("You may not change this plan.")
+        changed = {k for k, v in changes.items() if getattr(action, k) != v}
+        if changed - set(PROGRESS_FIELDS):
+            raise PermissionDenied(
+                "You may report progress (RAG status, evidence, completion) but not change "
+                f"{', '.join(sorted(changed - set(PROGRESS_FIELDS)))}."
+            )
     bad = set(changes) - set(ACTION_EDITABLE)
     if bad:
         raise ValidationError(f"Cannot change {', '.join(sorted(bad))} on an action.")

@@ -25,6 +25,7 @@ from apps.engagements.forms import (
     EngagementFilterForm,
     EngagementForm,
     NoteForm,
+    ProgressForm,
 )
 from apps.engagements.models import Action, Engagement, State
 from apps.engagements.workflow import TransitionRefused
@@ -139,6 +140,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "engagement": engagement,
             "can_manage": can_manage,
+            "can_report": permissions.can_report_case_progress(request.user, engagement.council),
             "transitions": workflow.available_from(engagement.state) if can_manage else [],
             "history": _history(engagement, request.user),
             "actions": actions,
@@ -212,12 +214,21 @@ def engagement_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
 
 @login_required
 def action_edit(request: HttpRequest, pk: int, action_id: int | None = None) -> HttpResponse:
+    """Staff add and change actions; the council's own users report progress on them."""
     engagement = _visible(request, pk)
-    permissions.require(permissions.can_manage_council_cases(request.user, engagement.council))
+    manage = permissions.can_manage_council_cases(request.user, engagement.council)
+    progress_only = not manage and action_id is not None
+    permissions.require(
+        manage
+        or (
+            progress_only and permissions.can_report_case_progress(request.user, engagement.council)
+        )
+    )
     action = get_object_or_404(Action, pk=action_id, engagement=engagement) if action_id else None
-    form = ActionForm(request.POST or None, instance=action)
+    form_class = ProgressForm if progress_only else ActionForm
+    form = form_class(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
-        fields = {k: form.cleaned_data[k] for k in ActionForm.Meta.fields}
+        fields = {k: form.cleaned_data[k] for k in form_class.Meta.fields}
         try:
             if action is None:
                 services.add_action(engagement, by=request.user, **fields)
@@ -228,14 +239,19 @@ def action_edit(request: HttpRequest, pk: int, action_id: int | None = None) -> 
                     action, by=request.user, reason=form.cleaned_data["reason"], **fields
                 )
                 messages.success(request, "Action updated.")
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
             return redirect(reverse("engagements:detail", args=[engagement.pk]) + "#plan")
     return render(
         request,
         "engagements/action_form.html",
-        {"engagement": engagement, "form": form, "action": action},
+        {
+            "engagement": engagement,
+            "form": form,
+            "action": action,
+            "progress_only": progress_only,
+        },
     )
 
 

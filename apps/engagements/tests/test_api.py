@@ -114,23 +114,35 @@ def test_plan_actions_and_their_audit(people, cases, token_for):
     )
     assert bad.status_code == 422 and "rag" in bad.json()["detail"]
 
-    # the council user sees the plan, but may not change it
+    # the council user sees the plan and reports progress, but may not rewrite the action
     council = token_for(people.croydon)
     titles = [a["title"] for a in Client().get(f"/api/engagements/{pk}/actions", **council).json()]
     assert "Close the budget gap" in titles
-    refused = Client().patch(
-        f"/api/engagements/{pk}/actions/{action_id}",
-        {"rag": "red"},
-        content_type="application/json",
-        **council,
+
+    def patch(body, headers):
+        return Client().patch(
+            f"/api/engagements/{pk}/actions/{action_id}",
+            body,
+            content_type="application/json",
+            **headers,
+        )
+
+    refused = patch({"title": "Something easier"}, council)
+    assert refused.status_code == 403 and "title" in refused.json()["detail"]
+    reported = patch(
+        {"rag": "amber", "evidence": "Savings at risk", "reason": "Q3 return"}, council
     )
-    assert refused.status_code == 403
+    assert reported.status_code == 200 and reported.json()["rag"] == "amber"
+    assert patch({"rag": "red"}, token_for(people.peer)).status_code == 403
+    assert patch({"rag": "red"}, token_for(people.slough)).status_code == 404
 
     trail = Client().get(f"/api/engagements/{pk}/audit", **council).json()
-    last = trail[-1]
-    assert last["verb"] == "update" and last["object_type"] == "action"
-    assert last["before"]["rag"] == "red" and last["after"]["rag"] == "green"
-    assert last["by"] == "ra1" and last["reason"] == "Council approved"
+    staff_change, council_report = trail[-2], trail[-1]
+    assert staff_change["verb"] == "update" and staff_change["object_type"] == "action"
+    assert staff_change["before"]["rag"] == "red" and staff_change["after"]["rag"] == "green"
+    assert staff_change["by"] == "ra1" and staff_change["reason"] == "Council approved"
+    assert council_report["by"] == "cu1" and council_report["after"]["rag"] == "amber"
+    assert council_report["reason"] == "Q3 return"
     assert AuditEntry.objects.filter(engagement_id=pk, object_type="action").count() >= 3
 
 

@@ -184,3 +184,21 @@ def test_council_user_sees_history_notes_and_audit_from_consent_onwards(people, 
     full = Client().get(f"/api/engagements/{e.pk}", **staff).json()
     assert full["history"][0]["to_state"] == "identified"
     assert len(Client().get(f"/api/engagements/{e.pk}/notes", **staff).json()) == 2
+
+
+def test_council_user_reports_progress_on_the_web(people, cases):
+    action = cases.croydon_live.actions.get()
+    client = client_for(people.croydon)
+    form = client.get(f"/engagements/{cases.croydon_live.pk}/actions/{action.pk}/")
+    assert form.status_code == 200 and "Report progress" in form.content.decode()
+    assert "id_title" not in form.content.decode()
+    done = client.post(
+        f"/engagements/{cases.croydon_live.pk}/actions/{action.pk}/",
+        {"rag": "green", "evidence": "Plan approved by cabinet", "completed_on": "", "reason": ""},
+    )
+    assert done.status_code == 302
+    action.refresh_from_db()
+    assert action.rag == "green" and action.evidence == "Plan approved by cabinet"
+    assert client.get(f"/engagements/{cases.croydon_live.pk}/actions/new/").status_code == 403
+    peer = client_for(people.peer)
+    assert peer.get(f"/engagements/{cases.croydon_live.pk}/actions/{action.pk}/").status_code == 403
