@@ -16,9 +16,9 @@ from apps.peers.models import Deployment, Peer, TeamMember, TeamRequest, TeamSta
 from apps.peers.teams.check import Violation, check_teams
 from apps.peers.teams.domain import Assignment, BatchResult, EngagementRequest, PeerRecord
 from apps.peers.teams.eligibility import (
-    REASON_PHRASES,
     can_lead_member,
     can_lead_officer,
+    describe_exclusion,
     exclusions,
     prior_load,
 )
@@ -150,7 +150,9 @@ def explain(team: TeamRequest) -> list[MemberExplanation]:
             reasons.append(f"Member peer ({party_name(rec.party)}) for cross-party balance")
         broken = exclusions(rec, eng, rules, areas)
         if broken:
-            reasons += [f"Breaks: {REASON_PHRASES[b]}" for b in broken]
+            reasons += [
+                f"Breaks a rule: {describe_exclusion(b, rec, eng, rules, areas)}" for b in broken
+            ]
         else:
             home = m.peer.home_council.name if m.peer.home_council else "no council"
             reasons.append(f"No conflict of interest (serves {home})")

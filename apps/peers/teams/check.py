@@ -11,7 +11,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .domain import Assignment, CouncilAreas, EngagementRequest, PeerRecord
-from .eligibility import REASON_PHRASES, can_lead_member, can_lead_officer, exclusions, prior_load
+from .eligibility import (
+    can_lead_member,
+    can_lead_officer,
+    describe_exclusion,
+    exclusions,
+    prior_load,
+)
 from .rules import RULE_LABELS, TeamRules, party_name
 
 
@@ -104,7 +110,8 @@ def check_teams(
             peer = by_id[a.peer_id]
             # Availability across the batch is checked below, with all of a peer's engagements.
             for rule in exclusions(peer, eng, rules, areas):
-                bad(rule, eng_id, a.peer_id, f"{peer.label}: {REASON_PHRASES[rule]}")
+                why = describe_exclusion(rule, peer, eng, rules, areas)
+                bad(rule, eng_id, a.peer_id, f"{peer.label} {why}")
 
     # Across engagements: double booking, capacity and deployments in each deployment year.
     per_peer: dict[str, list[EngagementRequest]] = defaultdict(list)

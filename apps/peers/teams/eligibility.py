@@ -134,6 +134,52 @@ class PeerIndex:
         return found
 
 
+def describe_exclusion(
+    rule: str, peer: PeerRecord, eng: EngagementRequest, rules: TeamRules, areas: CouncilAreas
+) -> str:
+    """One per-peer rule broken, in specific words (dates, days, councils)."""
+    council = eng.council_name or eng.council_gss
+    year = rules.year_of(eng.start_date)
+    count, days = prior_load(peer, year, rules)
+    label = f"{year}-{(year + 1) % 100:02d}"
+    if rule == "conflicts.own_council":
+        return f"serves {council} itself"
+    if rule == "conflicts.former_councils":
+        return f"used to serve {council}"
+    if rule == "conflicts.same_county_area":
+        served = [
+            c
+            for c in {peer.home_council, *peer.former_councils} - {""}
+            if areas.same_county_area(c, eng.council_gss)
+        ]
+        return f"serves or served {', '.join(sorted(served))}, in {council}'s county area"
+    if rule == "conflicts.same_region":
+        return f"is from {peer.region}, {council}'s own region"
+    if rule == "availability.accreditation":
+        if peer.accredited_until is None:
+            return "has no accreditation on record"
+        if peer.accredited_from and peer.accredited_from > eng.start_date:
+            return f"is accredited only from {peer.accredited_from:%-d %B %Y}"
+        return (
+            f"accreditation ends {peer.accredited_until:%-d %B %Y}, before the engagement "
+            f"ends on {eng.end_date:%-d %B %Y}"
+        )
+    if rule == "availability.overlap":
+        clash = next(p for p in peer.history if eng.overlaps(p.start_date, p.end_date))
+        return f"is already deployed from {clash.start_date:%-d %B %Y} for {clash.days} days"
+    if rule == "availability.capacity":
+        return (
+            f"has {max(peer.max_days - days, 0)} of {peer.max_days} days left in {label}; "
+            f"the engagement needs {eng.days}"
+        )
+    if rule == "availability.deployments_per_year":
+        return (
+            f"has already been deployed {count} times in {label}; "
+            f"at most {rules.max_deployments_per_year}"
+        )
+    return REASON_PHRASES.get(rule, rule)
+
+
 def can_lead_officer(peer: PeerRecord, rules: TeamRules) -> bool:
     if not rules.on("team.lead_officer"):
         return peer.kind == "officer"
