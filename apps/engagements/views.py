@@ -81,26 +81,28 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export(engagements, kind: str) -> HttpResponse:
+CONTENT_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _download(body: str | bytes, name: str, kind: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=CONTENT_TYPES[kind])
     stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{kind}"'
+    return response
+
+
+def _export(engagements, kind: str) -> HttpResponse:
     rows = exports.engagement_rows(engagements)
     if kind == "csv":
-        response = HttpResponse(
-            exports.to_csv(rows, exports.ENGAGEMENT_COLUMNS), content_type="text/csv"
-        )
-        response["Content-Disposition"] = f'attachment; filename="engagements-{stamp}.csv"'
-        return response
-    body = exports.to_xlsx(
-        [
-            ("Engagements", rows, exports.ENGAGEMENT_COLUMNS),
-            ("Improvement plan actions", exports.action_rows(engagements), exports.ACTION_COLUMNS),
-        ]
-    )
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="engagements-{stamp}.xlsx"'
-    return response
+        return _download(exports.to_csv(rows, exports.ENGAGEMENT_COLUMNS), "engagements", kind)
+    sheets = [
+        ("Engagements", rows, exports.ENGAGEMENT_COLUMNS),
+        ("Improvement plan actions", exports.action_rows(engagements), exports.ACTION_COLUMNS),
+    ]
+    return _download(exports.to_xlsx(sheets), "engagements", kind)
 
 
 @login_required
@@ -410,30 +412,15 @@ def _dashboard_export(board: dash.Dashboard, kind: str) -> HttpResponse:
         ("median_days", "Median days"),
         ("mean_days", "Mean days"),
     ]
-    stamp = timezone.localdate().isoformat()
+    sheets = [
+        ("By state", states, state_cols),
+        ("By region", regions, region_cols),
+        ("Time in state", times, time_cols),
+    ]
     if kind == "csv":
-        body = "\n".join(
-            [
-                exports.to_csv(states, state_cols),
-                exports.to_csv(regions, region_cols),
-                exports.to_csv(times, time_cols),
-            ]
-        )
-        response = HttpResponse(body, content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="engagement-figures-{stamp}.csv"'
-        return response
-    body = exports.to_xlsx(
-        [
-            ("By state", states, state_cols),
-            ("By region", regions, region_cols),
-            ("Time in state", times, time_cols),
-        ]
-    )
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="engagement-figures-{stamp}.xlsx"'
-    return response
+        body = "\n".join(exports.to_csv(rows, cols) for _, rows, cols in sheets)
+        return _download(body, "engagement-figures", kind)
+    return _download(exports.to_xlsx(sheets), "engagement-figures", kind)
 
 
 @login_required
