@@ -102,8 +102,24 @@ def reasons_for(framework: Framework, row: dict, limit: int | None = None) -> li
             weight = indicator.weight if framework.combine == "weighted_sum" else 1.0
             scored.append((-(row.get(f"{indicator.code}__points") or 0) * weight, text))
     scored.sort(key=lambda item: item[0])
-    texts = [text for _, text in scored]
+    texts = _merge_same_figure([text for _, text in scored])
     return texts[:limit] if limit else texts
+
+
+def _merge_same_figure(texts: list[str]) -> list[str]:
+    """Two reasons about the same figure become one: "usable reserves 1.2% in 2017-18, lowest of
+    its 15 nearest neighbours (median 33.7%); and at or below 5% of net revenue expenditure"."""
+    merged: list[str] = []
+    heads: dict[str, int] = {}
+    for text in texts:
+        head, sep, tail = text.partition(", ")
+        if sep and head in heads:
+            merged[heads[head]] += f"; and {tail}"
+            continue
+        if sep:
+            heads[head] = len(merged)
+        merged.append(text)
+    return merged
 
 
 def flags_for(framework: Framework, row: dict) -> list[str]:

@@ -89,7 +89,7 @@ def test_reasons_are_plain_english_with_value_and_comparison(london):
     croydon = frame.set_index("gss_code").loc["E09000008"]
     reasons = croydon["top_reasons"]
     assert reasons[0].startswith("usable reserves 2.1% in 2017-18, lowest of its ")
-    assert "nearest neighbours (median " in reasons[0] and reasons[0].endswith("%)")
+    assert "nearest neighbours (median " in reasons[0] and "%)" in reasons[0]
     assert any("at or below 5% of net revenue expenditure" in r for r in reasons)
 
 
@@ -99,3 +99,30 @@ def test_watchlist_command_prints_the_contract_header(london):
     lines = out.getvalue().splitlines()
     assert lines[0] == "gss_code,name,rank,score,band,top_reasons"
     assert len(lines) == Council.objects.existing_on(D).count() + 1
+
+
+def test_council_assessment_for_triage(london):
+    from apps.early_warning.services.watchlist import council_assessment
+
+    croydon = Council.objects.get(gss_code="E09000008")
+    result = council_assessment(croydon, as_at=D)
+    assert result.gss_code == "E09000008" and result.as_at == D
+    assert result.out_of == Council.objects.existing_on(D).count()
+    # no observations in the database here: listed, ranked, but not scored
+    assert result.band == "insufficient data" and result.score is None and result.flags == []
+    gone = Council.objects.exclude(end_date=None).filter(end_date__lte=D).first()
+    assert council_assessment(gone, as_at=D).rank is None
+
+
+def test_same_figure_reasons_are_merged():
+    from apps.early_warning.engine.reasons import _merge_same_figure
+
+    merged = _merge_same_figure(
+        [
+            "usable reserves 1.2% in 2017-18, lowest of its 15 nearest neighbours (median 33.7%)",
+            "usable reserves 1.2% in 2017-18, at or below 5% of net revenue expenditure",
+            "gross borrowing 331% in 2017-18, 2nd highest against its 15 nearest neighbours",
+        ]
+    )
+    assert merged[0].endswith("(median 33.7%); and at or below 5% of net revenue expenditure")
+    assert len(merged) == 2
