@@ -1,7 +1,8 @@
 """Borrowing and investment live tables (MHCLG / HM Treasury): outstanding borrowing at 31 March
-per authority, by lender. One sheet per year or quarter ('LA Borrowing 19-20 Q4', 'LA Borrowing
-16-17', ...); the date is read from the sheet's title ('as at 31 March 2020'), the header row
-found by its lender columns, and lenders mapped to groups by header (borrowing.toml)."""
+per authority, by lender, and investments. One sheet per year or quarter ('LA Borrowing 19-20
+Q4', 'LA Investments 16-17', ...); the date is read from the sheet's title ('as at 31 March
+2020'), the header row found by its value columns, and columns mapped to indicators by header
+(borrowing.toml)."""
 
 from __future__ import annotations
 
@@ -36,46 +37,53 @@ CODE_CELL = re.compile(r"^[EWSN]\d{4}$")
 
 
 @cache
-def lender_rules() -> dict[str, Any]:
+def table_rules() -> dict[str, Any]:
     with open(GROUPS_FILE, "rb") as handle:
         return tomllib.load(handle)
 
 
-def lender_group(label: str) -> str:
-    for group, patterns in lender_rules()["groups"].items():
+def column_group(table: dict[str, Any], label: str) -> str | None:
+    for group, patterns in table.get("groups", {}).items():
         if any(re.search(pattern, label) for pattern in patterns):
             return group
-    return "borrowing_other"
+    return table.get("catch_all")
 
 
 class BorrowingImporter(IndicatorImporter):
+    """Outstanding borrowing (by lender) and investments at 31 March, from every year-end sheet
+    of a live-table workbook."""
+
     source_name = "borrowing"
 
     def parse(self) -> Parsed:
         book = Workbook(self.path, self.problem)
-        sheets = [name for name in book.sheet_names if name.lower().startswith("la borrowing")]
-        if not sheets:
-            raise self.problem("no 'LA Borrowing ...' sheet in the workbook")
+        tables = table_rules()
         dated = []
-        for sheet in sheets:
-            rows = book.rows(sheet)
-            dated.append((sheet, rows, self._as_at(rows, sheet)))
+        for name in book.sheet_names:
+            table = next(
+                (t for t in tables.values() if name.lower().startswith(t["sheet_prefix"])), None
+            )
+            if table is not None:
+                rows = book.rows(name)
+                dated.append((name, table, rows, self._as_at(rows, name)))
+        if not any(table is tables["borrowing"] for _, table, _, _ in dated):
+            raise self.problem("no 'LA Borrowing ...' sheet in the workbook")
         lag = int(source_rules()["borrowing"]["lag_months"])
-        vintage = end_of_month_after(max(day for _, _, day in dated), lag)
+        vintage = end_of_month_after(max(day for *_, day in dated), lag)
         mode = source_rules()["borrowing"].get("date_revisions_at", "first_release")
         councils = CouncilIndex()
         parsed = Parsed(source_file=self.path.name)
-        done: set[dt.date] = set()
-        for sheet, rows, day in dated:
-            if day.month != 3 or day in done:
+        done: set[tuple[str, dt.date]] = set()
+        for sheet, table, rows, day in dated:
+            if day.month != 3 or (table["total"], day) in done:
                 continue  # year-end figures only; a repeated year keeps its first sheet
-            done.add(day)
+            done.add((table["total"], day))
             period, period_end = financial_year(day.year - 1)
-            published = end_of_month_after(period_end, lag)
-            if mode == "file":
-                published = vintage
-            self._parse_sheet(rows, sheet, period, period_end, published, vintage, councils, parsed)
-        if not done:
+            published = vintage if mode == "file" else end_of_month_after(period_end, lag)
+            self._parse_sheet(
+                table, rows, sheet, (period, period_end, published, vintage), councils, parsed
+            )
+        if not any(total == tables["borrowing"]["total"] for total, _ in done):
             raise self.problem("no sheet of outstanding borrowing at 31 March")
         return parsed
 
@@ -90,34 +98,34 @@ class BorrowingImporter(IndicatorImporter):
                     return dt.date(year, month, last)
         raise self.problem("title does not say 'as at <date>'", sheet=sheet, row=1)
 
-    def _parse_sheet(self, rows, sheet, period, period_end, published, vintage, councils, parsed):
-        rules = lender_rules()
+    def _header(self, table, rows, sheet) -> tuple[int, int]:
         first_data = next(
             (i for i, row in enumerate(rows) if row and CODE_CELL.match(str(row[0]).strip())), None
         )
         if first_data is None:
             raise self.problem("no authority rows (codes such as E0101 in column A)", sheet=sheet)
-        header_row = None
         for index in range(first_data - 1, -1, -1):
             labels = [normalise(c) for c in rows[index]]
-            lenders = [t for t in labels if any(re.search(p, t) for p in rules["lender_column"])]
-            if len(lenders) >= 5:
-                header_row = index
-                break
-        if header_row is None:
-            raise self.problem(
-                "no header row naming the lender columns above the data",
-                sheet=sheet,
-                row=first_data,
-            )
+            matched = [t for t in labels if any(re.search(p, t) for p in table["columns"])]
+            if len(matched) >= 5:
+                return index, first_data
+        raise self.problem(
+            "no header row naming the value columns above the data", sheet=sheet, row=first_data
+        )
+
+    def _parse_sheet(self, table, rows, sheet, when, councils, parsed) -> None:
+        period, period_end, published, vintage = when
+        header_row, _ = self._header(table, rows, sheet)
         labels = [normalise(c) for c in rows[header_row]]
-        lender_cols = {
+        value_cols = {
             j: label
             for j, label in enumerate(labels)
-            if any(re.search(p, label) for p in rules["lender_column"])
+            if any(re.search(p, label) for p in table["columns"])
         }
-        if not any("pwlb" in label for label in lender_cols.values()):
-            raise self.problem("no PWLB column in the header", sheet=sheet, row=header_row + 1)
+        if not any(table["required"] in label for label in value_cols.values()):
+            raise self.problem(
+                f"no {table['required']!r} column in the header", sheet=sheet, row=header_row + 1
+            )
         ons_col = next(
             (
                 j
@@ -127,14 +135,17 @@ class BorrowingImporter(IndicatorImporter):
             None,
         )
         name_col = 1
-        groups = {j: lender_group(label) for j, label in lender_cols.items()}
+        targets = {j: [table["total"]] for j in value_cols}
+        for j, label in value_cols.items():
+            group = column_group(table, label)
+            if group:
+                targets[j].append(group)
+            for extra, patterns in table.get("also", {}).items():
+                if any(re.search(p, label) for p in patterns):
+                    targets[j].append(extra)
+        outputs = sorted({code for codes in targets.values() for code in codes})
         column_names = {
-            j: f"{column_letter(j)} ({str(rows[header_row][j]).strip()})" for j in lender_cols
-        }
-        short = {
-            j
-            for j, label in lender_cols.items()
-            if any(re.search(p, label) for p in rules["short_term"])
+            j: f"{column_letter(j)} ({str(rows[header_row][j]).strip()})" for j in value_cols
         }
         for index in range(header_row + 1, len(rows)):
             row = rows[index]
@@ -142,18 +153,13 @@ class BorrowingImporter(IndicatorImporter):
             if not CODE_CELL.match(code):
                 continue
             totals: dict[str, float] = {}
-            present = False
-            for j in lender_cols:
+            for j in value_cols:
                 where = {"sheet": sheet, "row": index + 1, "column": column_names[j]}
                 value = read_number(row[j] if j < len(row) else None, where, self.problem)
                 if value is None:
                     continue
-                present = True
-                group = groups[j]
-                totals[group] = totals.get(group, 0.0) + value
-                totals["gross_borrowing"] = totals.get("gross_borrowing", 0.0) + value
-                if j in short:
-                    totals["borrowing_short_term"] = totals.get("borrowing_short_term", 0.0) + value
+                for target in targets[j]:
+                    totals[target] = totals.get(target, 0.0) + value
             if not ECODE.match(code):
                 continue  # Wales, Scotland, Northern Ireland
             gss = str(row[ons_col]).strip() if ons_col is not None and ons_col < len(row) else ""
@@ -161,23 +167,15 @@ class BorrowingImporter(IndicatorImporter):
             if council_id is None:
                 parsed.unmatched[gss or code] = str(row[name_col]).strip()
                 continue
-            if not present:
+            if not totals:
                 continue
-            for group in (
-                "borrowing_pwlb",
-                "borrowing_banks",
-                "borrowing_securities",
-                "borrowing_local_authorities",
-                "borrowing_other",
-                "borrowing_short_term",
-                "gross_borrowing",
-            ):
+            for target in outputs:
                 parsed.add(
                     council_id,
-                    group,
+                    target,
                     period,
                     period_end,
-                    totals.get(group, 0.0),
+                    totals.get(target, 0.0),
                     published,
                     vintage,
                 )

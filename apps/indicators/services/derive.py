@@ -108,6 +108,9 @@ def _evaluate(rule: dict[str, Any], grid: _Grid) -> tuple[np.ndarray, np.ndarray
         if kind == "sum":
             parts = [grid.part(item) for item in rule["inputs"]]
             return np.sum([p[0] for p in parts], axis=0), np.max([p[1] for p in parts], axis=0)
+        if kind == "difference":
+            (first, first_pub), (second, second_pub) = (grid.part(i) for i in rule["inputs"])
+            return first - second, np.maximum(first_pub, second_pub)
         if kind == "ratio":
             num, num_pub = grid.part(rule["numerator"])
             den, den_pub = grid.part(rule["denominator"])

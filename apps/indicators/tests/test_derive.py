@@ -76,6 +76,8 @@ def test_ratios_need_a_positive_denominator_and_take_the_latest_input_date():
         ]
     )
     derived = compute_derived(frame, derived_definitions())
+    net = derived[(derived["indicator"] == "net_borrowing") & (derived["gss_code"] == "E1")]
+    assert net.empty  # no investments figure: no net borrowing invented
     row = derived[(derived["indicator"] == "borrowing_to_nre")]
     assert row["gss_code"].tolist() == ["E1"]
     assert row.iloc[0]["value"] == pytest.approx(200.0)
@@ -121,3 +123,16 @@ def test_definitions_are_ordered_after_their_inputs():
     assert order.index("usable_reserves") < order.index("reserves_to_nre")
     assert order.index("nre") < order.index("borrowing_to_nre")
     assert order.index("social_care_spend") < order.index("social_care_share")
+
+
+def test_net_borrowing_is_borrowing_less_investments():
+    frame = obs(
+        [
+            ("E1", "gross_borrowing", 2019, 500, D(2020, 7, 31)),
+            ("E1", "total_investments", 2019, 200, D(2020, 7, 31)),
+            ("E1", "rs_net_revenue_expenditure", 2019, 100, D(2020, 11, 19)),
+        ]
+    )
+    derived = compute_derived(frame, derived_definitions())
+    assert values(derived, "net_borrowing") == {"2019-20": 300.0}
+    assert values(derived, "net_borrowing_to_nre") == {"2019-20": 300.0}

@@ -96,6 +96,9 @@ def test_borrowing_by_lender_with_former_councils():
     assert rows[(northants, "gross_borrowing", "2019-20")][0] == 431238 + 77000 + 43000 + 20000
     assert rows[(northants, "borrowing_banks", "2019-20")][0] == 77000
     assert rows[(worthing, "gross_borrowing", "2019-20")][2] == dt.date(2020, 7, 31)
+    # the investments sheet of the same workbook: deposits, money market funds, other, LA loans
+    assert rows[(worthing, "total_investments", "2019-20")][0] == 2000 + 6900 + 15000 + 1500
+    assert rows[(worthing, "investments_local_authorities", "2019-20")][0] == 1500
     periods = {key[2] for key in rows}
     assert periods == {f"{y}-{(y + 1) % 100:02d}" for y in range(2013, 2020)}  # year ends only
 
