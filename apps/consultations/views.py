@@ -610,6 +610,7 @@ def question_themes(request: HttpRequest, slug: str, number: int) -> HttpRespons
             "total": themes.text_answers(question).count(),
             "coded": coded,
             "jobs": question.jobs.all()[:5],
+            "running": question.jobs.filter(status__in=["queued", "running"]).first(),
             "views": question.meeting_views.select_related("meeting"),
         },
     )
@@ -621,10 +622,17 @@ def theme_action(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     question = _question(slug, number)
     action = request.POST.get("action")
     selected = list(question.themes.filter(pk__in=request.POST.getlist("themes")).order_by("pk"))
-    if action == "discover":
+    if action in ("discover", "map"):
         k = request.POST.get("k")
-        job = themes.run_discovery(question, k=int(k) if k and k.isdigit() else None)
-        messages.success(request, f"{job.message} in {job.seconds:.1f}s")
+        job = themes.start(
+            question,
+            "discovery" if action == "discover" else "mapping",
+            k=int(k) if k and k.isdigit() else None,
+        )
+        if job.status == AnalysisJob.Status.DONE:
+            messages.success(request, f"{job.message} in {job.seconds:.1f}s")
+        elif job.status == AnalysisJob.Status.FAILED:
+            messages.error(request, job.message)
     elif action == "merge":
         if len(selected) < 2:
             messages.error(request, "Select two or more themes to merge")
@@ -654,13 +662,6 @@ def theme_action(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         for theme in selected:
             theme.delete()
         messages.success(request, "Theme deleted; its answers are unthemed until mapped again")
-    elif action == "map":
-        result = themes.map_rest(question)
-        messages.success(
-            request,
-            f"Mapped {result.mapped} answers ({result.assignments} theme "
-            f"links) in {result.seconds:.1f}s",
-        )
     return redirect("consultations:themes", slug=slug, number=number)
 
 
@@ -739,8 +740,12 @@ def theme_answers(request: HttpRequest, slug: str, number: int, pk: int) -> Http
 
 @staff_only
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled by htmx every second while a job runs; reloads the page when it finishes."""
     job = get_object_or_404(AnalysisJob, pk=pk)
-    return render(request, "consultations/_job.html", {"job": job})
+    response = render(request, "consultations/_job.html", {"job": job})
+    if request.htmx and job.status in (AnalysisJob.Status.DONE, AnalysisJob.Status.FAILED):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def closed_questions(consultation: Consultation) -> list[Question]:

@@ -220,3 +220,28 @@ def test_analysis_pages_render_for_staff(client, themed, make_user):
     theme.refresh_from_db()
     assert theme.name == "Money" and theme.agreed
     assert client.get(reverse("consultations:themes", args=[slug, 5])).status_code == 200
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_large_jobs_run_in_background_with_progress(themed, monkeypatch, client, make_user):
+    import time as _time
+
+    from apps.consultations.models import AnalysisJob
+
+    question, truth = themed
+    monkeypatch.setattr(themes, "BACKGROUND_FROM", 1)
+    job = themes.start(question, "discovery", k=2)
+    deadline = _time.monotonic() + 60
+    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
+    url = reverse("consultations:job", args=[job.pk])
+    while _time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in ("done", "failed"):
+            break
+        assert "Theme discovery" in client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        _time.sleep(0.2)
+    assert job.status == AnalysisJob.Status.DONE, job.message
+    assert question.themes.count() == 2
+    finished = client.get(url, HTTP_HX_REQUEST="true")
+    assert finished["HX-Refresh"] == "true"
