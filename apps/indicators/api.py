@@ -50,6 +50,33 @@ def list_indicators(request):
     return point_in_time.catalogue().to_dict("records")
 
 
+class LatestOut(Schema):
+    gss_code: str
+    indicator: str
+    period: str
+    period_end: dt.date
+    value: float
+    text_value: str | None
+    published: dt.date
+
+
+class LatestFilter(Schema):
+    as_at: dt.date | None = None
+    indicator: list[str] | None = None
+
+
+@router.get(
+    "/latest/",
+    response=list[LatestOut],
+    summary="Every council's latest figure of each indicator, as known on a date",
+    description="One row per council and indicator: its most recent period published on or "
+    "before `as_at` (all time if not given). Filter with `indicator=code` (repeatable).",
+)
+def latest(request, filters: Query[LatestFilter]):
+    frame = point_in_time.latest_known_on(filters.as_at, filters.indicator or None)
+    return frame.sort_values(["indicator", "gss_code"]).to_dict("records")
+
+
 @router.get(
     "/{gss_code}/",
     response=CouncilObservationsOut,

@@ -90,6 +90,13 @@ def test_api_catalogue_and_council_observations(client, token, shipped_indicator
     assert all(o["published"] <= "2019-11-01" for o in body["observations"])
     assert max(o["period"] for o in body["observations"]) == "2017-18"
 
+    latest = client.get(
+        "/api/indicators/latest/?as_at=2017-02-02&indicator=reserves_to_nre", headers=auth
+    ).json()
+    assert len({row["gss_code"] for row in latest}) == len(latest) > 300
+    northants = next(row for row in latest if row["gss_code"] == NORTHANTS)
+    assert northants["period"] == "2015-16" and northants["published"] <= "2017-02-02"
+
     assert client.get(f"/api/indicators/{SLOUGH}/").status_code == 401
     assert client.get("/api/indicators/E99999999/", headers=auth).status_code == 404
 
