@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from apps.accounts import permissions
@@ -199,7 +199,7 @@ def create_note(request, payload: NoteIn):
         detail=payload.detail,
         author=request.user,
     )
-    return 201, _note_out(note)
+    return Status(201, _note_out(note))
 
 
 @router.get("/notes/{note_id}/", response=NoteOut)

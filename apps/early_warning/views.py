@@ -24,17 +24,13 @@ from apps.early_warning.engine.reasons import format_value
 from apps.early_warning.forms import CompareForm, NoteForm, WatchlistForm
 from apps.early_warning.services import charts, geo, views_data
 from apps.early_warning.services.compare import compare_frameworks
-from apps.early_warning.services.watchlist import DEFAULT_FRAMEWORK, compute_watchlist
+from apps.early_warning.services.watchlist import (
+    DEFAULT_FRAMEWORK,
+    compute_watchlist,
+    latest_scorable_date,
+)
 
 EXPORT_COLUMNS = ["gss_code", "name", "council_type", "region", "rank", "score", "band"]
-
-
-def _latest_publication() -> dt.date | None:
-    try:
-        from apps.indicators.models import Observation
-    except ImportError:  # pragma: no cover
-        return None
-    return Observation.objects.order_by("-published").values_list("published", flat=True).first()
 
 
 def _watchlist_for(request, form: WatchlistForm):
@@ -86,7 +82,7 @@ def watchlist(request):
             "bands": bands,
             "include_notes": include_notes,
             "query": query.urlencode(),
-            "latest_publication": _latest_publication() if scored == 0 else None,
+            "latest_scorable": latest_scorable_date(fw) if scored == 0 else None,
         },
     )
 

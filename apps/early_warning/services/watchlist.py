@@ -158,3 +158,29 @@ def council_assessment(
         reasons=list(row["reasons"]),
         flags=list(row["flags"]),
     )
+
+
+def latest_scorable_date(framework: str | Framework | None = None) -> dt.date | None:
+    """The last date on which the framework's figures are still fresh enough to score councils:
+    the `min_indicators`-th most recent period end among its data indicators, plus the
+    framework's maximum age. A person asking for "today" on old data is pointed there."""
+    from django.db.models import Max
+
+    from apps.early_warning.services.inputs import referenced_columns
+    from apps.indicators.models import Observation
+
+    fw = resolve_framework(framework)
+    codes = [c for c in referenced_columns(fw) if not c.startswith("notes_")]
+    ends = (
+        Observation.objects.filter(indicator__code__in=codes)
+        .values("indicator__code")
+        .annotate(last=Max("period_end"))
+        .values_list("last", flat=True)
+    )
+    ends = sorted(ends, reverse=True)
+    needed = max(fw.min_indicators, 1)
+    if len(ends) < needed:
+        return None
+    max_age = float(fw.source.get("max_age_years", 3.0))
+    limit = ends[needed - 1] + dt.timedelta(days=int(365.25 * max_age) - 1)
+    return min(limit, dt.date.today())
