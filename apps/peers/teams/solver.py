@@ -208,13 +208,15 @@ def _solve(
         budget = remaining if cap is None else min(remaining, max(1.0, 0.25 * limit))
         cands, exact = _restrict(prep, rules, cap)
         hint = {(a.engagement_id, a.peer_id) for a in best.assignments} if best else set()
-        outcome = _model_solve(prep, cands, rules, max(budget, 0.5), exact, hint)
+        outcome = _model_solve(
+            prep, cands, rules, max(budget, 0.5), exact, hint, deadline=started + limit
+        )
         if outcome is None:
             continue
         bound = outcome.stage1_bound if bound is None else min(bound, outcome.stage1_bound)
         if best is None or outcome.key > best.key:
             best = outcome
-        if best.stage1_value >= bound:
+        if best.stage1_value >= bound and best.certified_load:
             break
     if best is None:
         result.seconds = time.perf_counter() - started
@@ -267,8 +269,12 @@ def _model_solve(
     limit: float,
     exact: bool,
     hint: set[tuple[str, str]] = frozenset(),
+    *,
+    deadline: float | None = None,
 ) -> _Outcome | None:
-    """Build and solve the CP-SAT model on these candidates; certify against prep's bounds."""
+    """Build and solve the CP-SAT model on these candidates; certify against prep's bounds.
+
+    `limit` bounds stage 1; stage 2 may run on until `deadline` (a perf_counter time)."""
     started = time.perf_counter()
     active = prep.active
     m = cp_model.CpModel()
@@ -304,15 +310,40 @@ def _model_solve(
             if able:
                 cov = m.NewBoolVar("")
                 m.Add(cov <= sum(able))
+                m.AddImplication(cov, staffed[i])  # implied, but it tightens the bound
                 covered.append(cov)
 
     # Coupling through each peer: overlapping dates, capacity and deployments in a year, load.
     cliques = _overlap_cliques(active) if rules.on("availability.overlap") else []
+    # Redundant cuts that tighten the bound on staffing: engagements sharing a day each need
+    # their own lead officer, lead member and seats, from the peers who can serve any of them.
+    for clique in cliques:
+        members = sorted(clique)
+        if rules.on("team.lead_officer"):
+            able = {c.peer.peer_id for i in members for c in cands_by_eng[i] if c.info.lead_officer}
+            if len(able) < len(members):
+                m.Add(sum(staffed[i] for i in members) <= len(able))
+        everyone = {c.peer.peer_id for i in members for c in cands_by_eng[i]}
+        seats_needed = sum(active[i].team_size for i in members)
+        if len(everyone) < seats_needed:
+            m.Add(sum(active[i].team_size * staffed[i] for i in members) <= len(everyone))
+        if rules.on("team.lead_member"):
+            by_party: dict[str, list[int]] = defaultdict(list)
+            for i in members:
+                if active[i].ruling_party != "NOC":
+                    by_party[active[i].ruling_party].append(i)
+            for group in by_party.values():
+                able = {
+                    c.peer.peer_id for i in group for c in cands_by_eng[i] if c.info.lead_member
+                }
+                if len(able) < len(group):
+                    m.Add(sum(staffed[i] for i in group) <= len(able))
     per_peer: dict[str, list[_Cand]] = defaultdict(list)
     for cands in cands_by_eng:
         for c in cands:
             per_peer[c.peer.peer_id].append(c)
     load_terms = []
+    load_max = 0  # the largest value the load can take
     for mine in per_peer.values():
         peer = mine[0].peer
         at_most_one: list[frozenset[int]] = []
@@ -339,30 +370,39 @@ def _model_solve(
                     m.Add(sum(c.x for c in group) <= room_n)
             for c in group:
                 load_terms.append((2 * count + 1) * c.x)
+                load_max += 2 * count + 1
             engs = {c.eng for c in group}
             if room_n > 1 and not any(engs <= s for s in at_most_one):
                 extra = [m.NewBoolVar("") for _ in range(room_n - 1)]
                 m.Add(sum(extra) >= sum(c.x for c in group) - 1)
                 load_terms += [2 * (k + 1) * z for k, z in enumerate(extra)]
+                load_max += sum(2 * (k + 1) for k in range(len(extra)))
 
     # Stage 1: staffing, then coverage. Stop as soon as the known upper bound is reached.
     weight = prep.needs_total + 1
     stage1 = weight * sum(staffed) + sum(covered)
     upper = weight * len(active) + prep.coverable
-    m.Maximize(stage1)
-    solver = _solver(rules, limit - (time.perf_counter() - started))
-    if not exact:
-        # A restricted round only has to reach the upper bound, which it usually does at once;
-        # CP-SAT's presolve would cost more than the search.
+    solver = _solver(rules, min(limit, (deadline or started + limit) - time.perf_counter()))
+    if exact:
+        m.Maximize(stage1)
+        stop = _StopAt(upper, maximise=True)
+    else:
+        # A restricted round is a quick try: one weighted solve (stage 1 dominates, the load
+        # breaks ties), stopped when it meets both proved bounds; no presolve, which would cost
+        # more than the search.
         solver.parameters.cp_model_presolve = False
-    code = solver.Solve(m, _StopAt(upper, maximise=True))
+        big = load_max + 1
+        m.Maximize(big * stage1 - sum(load_terms))
+        floor = _load_lower_bound(prep, [[True] for _ in active])
+        stop = _StopAt(big * upper - floor, maximise=True)
+    code = solver.Solve(m, stop)
     stages = {"coverage": STATUS[code]}
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     chosen = _snapshot(solver, cands_by_eng)
     n_staffed = sum(solver.Value(v) for v in staffed)
     n_covered = sum(solver.Value(v) for v in covered)
-    best = round(solver.ObjectiveValue())
+    best = weight * n_staffed + n_covered
     bound = upper
     if exact:
         bound = min(upper, int(solver.BestObjectiveBound() + 1e-6))
@@ -374,7 +414,7 @@ def _model_solve(
     load = _load(prep, cands_by_eng, chosen, rules)
     gap2 = 0.0
     certified_load = load <= lower
-    remaining = limit - (time.perf_counter() - started)
+    remaining = (deadline or started + limit) - time.perf_counter()
     if certified_load:
         stages["load"] = "OPTIMAL"
     elif remaining > 0.2:
