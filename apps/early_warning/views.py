@@ -237,6 +237,14 @@ def council(request, gss_code: str):
             }
         )
     notes = detail["notes"]
+    history = views_data.score_history(target, framework)
+    history_svg = ""
+    if any(h["score"] is not None for h in history):
+        history_svg = charts.score_history_chart(
+            f"{fw.title}: score on 1 December each year",
+            [h["as_at"].strftime("%b %Y") for h in history],
+            [h["score"] for h in history],
+        )
     return render(
         request,
         "early_warning/council.html",
@@ -255,6 +263,8 @@ def council(request, gss_code: str):
             else None,
             "can_add_note": permissions.can_manage_council_cases(request.user, target),
             "include_notes": detail["includes_notes"],
+            "history": history,
+            "history_svg": history_svg,
         },
     )
 

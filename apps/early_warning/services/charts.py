@@ -51,3 +51,17 @@ def peer_chart(title: str, names: list[str], values: list[float], highlight: str
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(title, fontsize=9, loc="left")
     return _svg(fig, f"{title}: this council (blue) against its nearest neighbours")
+
+
+def score_history_chart(title: str, labels: list[str], scores: list) -> str:
+    """The council's framework score at each year's date (gaps where it could not be scored)."""
+    fig = Figure(figsize=(6.4, 2.6))
+    ax = fig.subplots()
+    xs = range(len(labels))
+    ax.plot(xs, [s if s is not None else float("nan") for s in scores], marker="o", color=COUNCIL)
+    ax.set_xticks(list(xs), labels, rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("score", fontsize=8)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(title, fontsize=9, loc="left")
+    return _svg(fig, f"{title}: the council's score each year")

@@ -78,3 +78,47 @@ def council_detail(council, as_at: dt.date, framework: str | None, user) -> dict
         "includes_notes": include_notes,
         "row": row,
     }
+
+
+_history_cache: dict[tuple, object] = {}
+
+
+def score_history(council, framework: str | None = None) -> list[dict]:
+    """The council's score, band and rank at 1 December each year (published data only), from a
+    one-pass recompute of every council that is cached until the data change."""
+    import polars as pl
+
+    from apps.early_warning.services.recompute import recompute_history
+    from apps.early_warning.services.watchlist import _data_stamp, resolve_framework
+
+    fw = resolve_framework(framework)
+    key = (fw.name, _data_stamp())
+    if key not in _history_cache:
+        _history_cache.clear()
+        from apps.indicators.models import Observation
+
+        first = Observation.objects.order_by("period_end").values_list("period_end", flat=True)
+        start = first.first()
+        if start is None:
+            return []
+        today = dt.date.today()
+        dates = [dt.date(y, 12, 1) for y in range(start.year, today.year + 1)]
+        dates = [d for d in dates if d <= today]
+        _history_cache[key] = recompute_history(dates, fw)
+    history = _history_cache[key]
+    if not len(history):
+        return []
+    mine = history.filter(pl.col("entity") == council.gss_code).sort("as_at")
+    counts = history.group_by("as_at").len()
+    mine = mine.join(counts, on="as_at")
+    return [
+        {
+            "as_at": row["as_at"],
+            "score": row["score"],
+            "band": row["band"],
+            "rank": row["rank"] if row["score"] is not None else None,
+            "out_of": row["len"],
+            "tag": fw.tag_for(row["band"]),
+        }
+        for row in mine.to_dicts()
+    ]
