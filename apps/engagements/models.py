@@ -274,6 +274,28 @@ class AuditEntry(models.Model):
         return f"{self.verb} {self.object_type} {self.object_id}"
 
     def changes(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) for each field that changed; empty-to-empty is no change."""
         before, after = self.before or {}, self.after or {}
-        keys = list(dict.fromkeys([*before, *after]))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        labels = _field_labels(self.object_type)
+        rows = []
+        for key in dict.fromkeys([*before, *after]):
+            old, new = before.get(key), after.get(key)
+            if key in AUDIT_HIDDEN or old == new or (old in EMPTY and new in EMPTY):
+                continue
+            rows.append((labels.get(key, key.replace("_", " ")), old, new))
+        return rows
+
+
+EMPTY = (None, "", [])
+AUDIT_HIDDEN = {"id", "engagement_id", "state_changed_at"}
+
+
+def _field_labels(model_name: str) -> dict[str, str]:
+    from django.apps import apps
+
+    try:
+        model = apps.get_model("engagements", model_name)
+    except LookupError:
+        return {}
+    fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
+    return {f.attname: str(f.verbose_name).capitalize() for f in fields}

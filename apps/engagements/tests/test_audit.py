@@ -48,12 +48,13 @@ def test_every_kind_of_change_is_audited(people, offers):
         ("delete", "action", "ra1"),
     ]
     rename = entries[1]
-    assert rename.changes() == [("title", "Hackney", "Hackney finances")]
+    assert rename.changes() == [("Title", "Hackney", "Hackney finances")]
     assert rename.reason == "clearer"
     moved = dict((k, (b, a)) for k, b, a in entries[2].changes())
-    assert moved["state"] == ("identified", "first_conversation")
+    assert moved["State"] == ("identified", "first_conversation")
+    assert "Id" not in moved and "State changed at" not in moved
     slipped = entries[4].changes()
-    assert ("due_date", "2026-02-01", "2026-03-01") in slipped
+    assert ("Due date", "2026-02-01", "2026-03-01") in slipped
     deleted = entries[-1]
     assert deleted.after is None and deleted.before["title"] == "Plan"
     assert deleted.reason == "merged into another action"
