@@ -3,6 +3,7 @@ imported, not even the good files given alongside it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import openpyxl
@@ -101,6 +102,57 @@ def rs_workbook(path, rows=ROWS, header=HEADER, codes=CODES):
         sheet.append(row)
     book.save(path)
     return path
+
+
+def rs_workbook_shuffled(path, with_codes: bool):
+    """The same figures with the value columns in reverse order (as a later year's layout might
+    have them), with or without the line-code row."""
+    fixed, values = 5, list(range(5, len(HEADER)))
+    order = list(range(fixed)) + values[::-1]
+    header = [HEADER[j] for j in order]
+    codes = [CODES[j] for j in order] if with_codes else [""] * len(order)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "RS LA Data 2016-17"
+    sheet.append(["Revenue Outturn (RO) 2016-17: Revenue Outturn Summary (RS) data"])
+    sheet.append(["Net current expenditure (£ thousand)"])
+    sheet.append(["", "", "", "", "", "Reserves at 1 April 2016", "", "", "Expenditure"])
+    sheet.append(codes)
+    sheet.append(header)
+    for row in ROWS:
+        sheet.append([row[j] for j in order])
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("with_codes", [True, False], ids=["line codes", "labels only"])
+def test_columns_are_mapped_by_code_or_label_never_by_position(tmp_path, with_codes):
+    from apps.indicators.importers.revenue_outturn import RevenueOutturnImporter
+
+    normal = RevenueOutturnImporter(rs_workbook(tmp_path / "a.xlsx")).parse()
+    shuffled = RevenueOutturnImporter(rs_workbook_shuffled(tmp_path / "b.xlsx", with_codes)).parse()
+    assert sorted(r[:5] for r in normal.rows) == sorted(r[:5] for r in shuffled.rows)
+    assert len(normal.rows) == 2 * 8  # 2 councils x (5 flows + 3 reserve levels)
+
+
+def test_dating_revisions_to_the_file_instead_of_the_first_release(tmp_path, monkeypatch):
+    import copy
+
+    from apps.indicators.catalogue import source_rules
+    from apps.indicators.importers import revenue_outturn
+
+    rules = copy.deepcopy(source_rules())
+    rules["revenue_outturn"]["date_revisions_at"] = "file"
+    monkeypatch.setattr(revenue_outturn, "source_rules", lambda: rules)
+    book = openpyxl.load_workbook(rs_workbook(tmp_path / "rs.xlsx"))
+    book["Front Page"]["A1"] = "Data revised and published on 1 February 2018"
+    book.save(tmp_path / "rs-revised.xlsx")
+    parsed = revenue_outturn.RevenueOutturnImporter(tmp_path / "rs-revised.xlsx").parse()
+    assert {row[6] for row in parsed.rows} == {dt.date(2018, 2, 1)}
+    monkeypatch.undo()
+    parsed = revenue_outturn.RevenueOutturnImporter(tmp_path / "rs-revised.xlsx").parse()
+    assert {row[6] for row in parsed.rows} == {dt.date(2017, 11, 16)}  # first release
+    assert {row[7] for row in parsed.rows} == {dt.date(2018, 2, 1)}  # vintage kept
 
 
 def run(command, *paths):
