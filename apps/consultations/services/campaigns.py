@@ -124,6 +124,7 @@ CAMPAIGN_SIZE = 5  # smaller groups are shown as near-duplicates rather than a c
 @dataclass
 class CampaignGroup:
     number: int
+    question_number: int
     size: int
     response_ids: list[int]
     example: str
@@ -134,29 +135,25 @@ class CampaignGroup:
 
 
 def campaign_groups(consultation) -> list[CampaignGroup]:
-    """Campaign groups among a consultation's submitted responses (all free-text joined)."""
+    """Campaign and near-duplicate groups among a consultation's submitted free-text answers,
+    question by question (a template usually answers one question; the rest of a response may
+    differ), biggest first."""
     from apps.consultations.models import Answer
 
-    texts: dict[int, list[str]] = defaultdict(list)
-    answers = (
-        Answer.objects.filter(
-            response__consultation=consultation, response__submitted_at__isnull=False
+    found: list[tuple[int, list[int], str]] = []
+    for question in consultation.questions.order_by("number"):
+        if not question.has_text:
+            continue
+        rows = list(
+            Answer.objects.filter(question=question, response__submitted_at__isnull=False)
+            .exclude(text="")
+            .order_by("response_id")
+            .values_list("response_id", "text")
         )
-        .exclude(text="")
-        .order_by("response_id", "question__number")
-        .values_list("response_id", "text")
-    )
-    for response_id, text in answers:
-        texts[response_id].append(text)
-    ids = list(texts)
-    joined = ["\n".join(texts[i]) for i in ids]
-    groups = find_campaigns(joined)
+        for group in find_campaigns([text for _, text in rows]):
+            found.append((question.number, [rows[i][0] for i in group], rows[group[0]][1]))
+    found.sort(key=lambda g: (-len(g[1]), g[0]))
     return [
-        CampaignGroup(
-            number=n,
-            size=len(g),
-            response_ids=[ids[i] for i in g],
-            example=joined[g[0]],
-        )
-        for n, g in enumerate(groups, start=1)
+        CampaignGroup(number=n, question_number=q, size=len(ids), response_ids=ids, example=text)
+        for n, (q, ids, text) in enumerate(found, start=1)
     ]

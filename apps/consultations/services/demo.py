@@ -244,6 +244,25 @@ CLOSERS = [
 ]
 
 
+CONTEXTS = [
+    "We are a unitary authority serving about a quarter of a million people.",
+    "Our council came out of an improvement board two years ago.",
+    "As a small district we have one finance officer for every service.",
+    "This view was agreed by our cabinet last month.",
+    "Our scrutiny committee discussed the draft at length.",
+    "We have hosted peer teams and sent our own officers on them.",
+    "Our region has run a mentoring scheme for new leaders since 2019.",
+    "The county and its districts agreed this answer together.",
+    "I have been a councillor for twelve years.",
+    "Our chief executive served on a peer challenge last spring.",
+    "We were inspected twice in the same year.",
+    "Our partnership with the health trust has been difficult.",
+    "We responded to the earlier round as well.",
+    "Our members are divided on this point.",
+    "Speaking as a former interim chief executive,",
+]
+
+
 def _pick(rng: random.Random, bank: list, k: int = 1) -> tuple[str, list[str]]:
     """DEMO text: a sentence per theme, varied with an opener and closer as people write."""
     themes = rng.sample(bank, k)
@@ -254,6 +273,12 @@ def _pick(rng: random.Random, bank: list, k: int = 1) -> tuple[str, list[str]]:
         if opener:
             sentence = opener + sentence[0].lower() + sentence[1:]
         sentences.append(sentence + rng.choice(CLOSERS))
+    if rng.random() < 0.75:
+        context = rng.choice(CONTEXTS)
+        if context.endswith(","):
+            sentences[0] = context + " " + sentences[0][0].lower() + sentences[0][1:]
+        else:
+            sentences.insert(rng.randint(0, len(sentences)), context)
     return " ".join(sentences), [t[0] for t in themes]
 
 
@@ -381,34 +406,65 @@ def _meetings(consultation: Consultation, questions: dict[int, Question], *, pol
         ("South West", 55, "County hall, Taunton (demo venue)"),
         ("National", 70, "RIEP lead member meeting (online)"),
     ]
+    # DEMO meeting notes: (question number, view, agreeing, disagreeing), per meeting.
     notes = [
-        (
-            1,
-            "Strong support for the sector acting first; several leaders said a fixed period "
-            "before intervention should be written down.",
-            14,
-            2,
-        ),
-        (
-            2,
-            "Chief executives agreed acknowledgement is essential but asked what happens when a "
-            "council will not accept help.",
-            9,
-            3,
-        ),
-        (
-            6,
-            "Inspectorates were asked to co-ordinate visits; attendees wanted data shared earlier.",
-            11,
-            0,
-        ),
-        (
-            7,
-            "Concern that the regional and national roles still overlap; a single front door "
-            "was suggested.",
-            8,
-            4,
-        ),
+        [
+            (
+                1,
+                "Strong support for the sector acting first; leaders want the period before "
+                "intervention written down.",
+                14,
+                2,
+            ),
+            (
+                6,
+                "Attendees asked the inspectorates to co-ordinate visits to the same council.",
+                11,
+                0,
+            ),
+            (
+                7,
+                "Several London boroughs said the regional and national roles still overlap.",
+                8,
+                3,
+            ),
+        ],
+        [
+            (
+                2,
+                "Chief executives agreed acknowledgement is essential but asked what happens "
+                "when a council will not accept help.",
+                9,
+                3,
+            ),
+            (6, "Districts asked for a funded offer: they cannot buy interim capacity.", 12, 1),
+            (3, "Trust was named as the factor that decides whether help is accepted.", 10, 0),
+        ],
+        [
+            (
+                5,
+                "Members preferred a combination of national data and local intelligence for early "
+                "warning.",
+                13,
+                2,
+            ),
+            (7, "The framework should say more about failures in partnerships with health.", 7, 1),
+        ],
+        [
+            (
+                1,
+                "Lead members asked that intervention remain possible where a council refuses "
+                "help.",
+                6,
+                4,
+            ),
+            (
+                6,
+                "Government should share its own early warning information with the regions.",
+                9,
+                0,
+            ),
+        ],
     ]
     for n, (region, offset, venue) in enumerate(plan):
         day = start + dt.timedelta(days=offset)
@@ -425,14 +481,12 @@ def _meetings(consultation: Consultation, questions: dict[int, Question], *, pol
         )
         councils = Council.objects.current().filter(region=region)[:6]
         meeting.attending_councils.set(councils)
-        for number, text, agrees, disagrees in (
-            notes[n % len(notes) :] + notes[: n % len(notes)][:1]
-        ):
+        for number, text, agrees, disagrees in notes[n]:
             MeetingView.objects.create(
                 meeting=meeting,
                 question=questions[number],
                 text=text,
-                agrees=agrees + n,
+                agrees=agrees,
                 disagrees=disagrees,
             )
     if polis:

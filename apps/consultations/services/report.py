@@ -49,7 +49,7 @@ def build_what_we_heard(
     meetings = list(consultation.meetings.order_by("date"))
     groups = campaign_groups(consultation)
     campaigns = [g for g in groups if g.label == "Campaign"]
-    in_campaigns = sum(c.size for c in campaigns)
+    in_campaigns = len({r for c in campaigns for r in c.response_ids})
     near = [g for g in groups if g.label != "Campaign"]
     summary = [
         f"This report sets out what we heard in the consultation “{consultation.title}”, open "
@@ -68,8 +68,9 @@ def build_what_we_heard(
         )
     if near:
         summary.append(
-            f"A further {sum(g.size for g in near)} responses fall in {len(near)} small groups of "
-            "near-identical text; they too are all counted."
+            f"{len({r for g in near for r in g.response_ids})} responses share a near-identical "
+            f"answer with a few others ({len(near)} small groups); "
+            "they too are all counted."
         )
     if counts["demo"]:
         summary.append(f"Demonstration data: {counts['demo']} of these responses are demo records.")
