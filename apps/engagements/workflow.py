@@ -199,6 +199,9 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
 )
 
 BY_NAME = {t.name: t for t in TRANSITIONS}
+WHO_LABELS = {
+    "manage": "Programme managers; regional associates for councils in their region",
+}
 STATE_ORDER = [s.value for s in State]
 
 
@@ -289,8 +292,11 @@ def describe() -> dict:
                 "name": t.name,
                 "label": t.label,
                 "from": list(t.sources),
+                "from_labels": [State(x).label for x in t.sources],
                 "to": t.target,
+                "to_label": State(t.target).label,
                 "who": t.who,
+                "who_label": WHO_LABELS[t.who],
                 "fields": [
                     {"name": f.name, "label": f.label, "kind": f.kind, "required": f.required}
                     for f in t.fields
