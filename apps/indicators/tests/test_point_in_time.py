@@ -95,3 +95,17 @@ def test_derived_indicators_are_dated_by_their_inputs(two_years):
     assert ratio == pytest.approx((44378.13664 + 19120.1651) / 346582.88199 * 100)
     assert published == dt.date(2017, 11, 16)
     assert "2017-18" not in set(early["period"])
+
+
+def test_an_empty_table_gives_empty_frames_with_the_contract_columns():
+    for frame in (observations_known_on(), latest_known_on(dt.date(2020, 1, 1))):
+        assert frame.empty
+        assert list(frame.columns) == [
+            "gss_code",
+            "indicator",
+            "period",
+            "period_end",
+            "value",
+            "text_value",
+            "published",
+        ]
