@@ -166,14 +166,17 @@ def _validation_message(exc: ValidationError) -> str:
 
 
 @router.get("/", response=list[EngagementSummary], summary="Engagements you may see")
-def list_engagements(request, state: str = "", region: str = ""):
+def list_engagements(request, state: str = "", region: str = "", council_gss: str = ""):
     _case_detail_only(request)
-    return list(
+    engagements = (
         Engagement.objects.visible_to(request.user)
         .select_related("council")
         .in_state(state or None)
         .in_region(region or None)
     )
+    if council_gss:
+        engagements = engagements.filter(council__gss_code=council_gss.strip().upper())
+    return list(engagements)
 
 
 @router.post(

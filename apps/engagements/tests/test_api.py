@@ -180,3 +180,13 @@ def test_notes_by_anyone_on_the_case_only(people, cases, token_for):
     assert refused.status_code == 404
     notes = Client().get(f"/api/engagements/{pk}/notes", **token_for(people.peer)).json()
     assert [n["text"] for n in notes] == ["Cabinet agreed the plan"]
+
+
+def test_list_filters_never_widen_what_a_user_sees(people, cases, token_for):
+    croydon = token_for(people.croydon)
+    assert Client().get("/api/engagements/?council_gss=E06000039", **croydon).json() == []
+    own = Client().get("/api/engagements/?council_gss=e09000008", **croydon).json()
+    assert [e["id"] for e in own] == [cases.croydon_live.pk]
+    pm = token_for(people.pm)
+    identified = Client().get("/api/engagements/?state=identified", **pm).json()
+    assert {e["id"] for e in identified} == {cases.croydon_early.pk, cases.hackney.pk}
