@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.consultations.models import (
@@ -251,6 +253,12 @@ class PaperVersionForm(forms.Form):
 class MeetingForm(forms.ModelForm):
     region = forms.ChoiceField(choices=[(r, r) for r in REGIONS] + [("National", "National")])
     date = forms.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"], help_text="DD/MM/YYYY")
+    councils = forms.CharField(
+        label="Attending councils",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Council names or ONS codes, one per line or separated by commas",
+    )
 
     class Meta:
         model = RegionalMeeting
@@ -259,6 +267,33 @@ class MeetingForm(forms.ModelForm):
             "other_attendees": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 5}),
         }
+
+    def clean_councils(self) -> list:
+        from apps.councils.models import Council
+
+        found, unknown = [], []
+        for item in re.split(r"[\n,;]+", self.cleaned_data.get("councils", "")):
+            item = item.strip()
+            if not item:
+                continue
+            matches = Council.objects.current().filter(
+                Q(gss_code__iexact=item) | Q(name__iexact=item) | Q(official_name__iexact=item)
+            )
+            if matches.count() == 1:
+                found.append(matches.get())
+            else:
+                unknown.append(item)
+        if unknown:
+            raise forms.ValidationError(
+                "Not found as a current council (use the name or ONS code): " + ", ".join(unknown)
+            )
+        return found
+
+    def save(self, commit: bool = True) -> RegionalMeeting:
+        meeting = super().save(commit=commit)
+        if commit:
+            meeting.attending_councils.set(self.cleaned_data.get("councils", []))
+        return meeting
 
 
 class MeetingViewForm(forms.Form):

@@ -512,9 +512,8 @@ def meetings(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = get_object_or_404(Consultation, slug=slug)
     form = forms.MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        meeting = form.save(commit=False)
-        meeting.consultation = consultation
-        meeting.save()
+        form.instance.consultation = consultation
+        meeting = form.save()
         messages.success(request, f"{meeting} scheduled")
         return redirect("consultations:meeting", slug=slug, pk=meeting.pk)
     return render(
