@@ -6,7 +6,7 @@ from django import forms
 
 from apps.councils.models import REGIONS, CouncilType
 from apps.early_warning.engine import available_frameworks, load_framework
-from apps.early_warning.models import SoftIntelligence
+from apps.early_warning.models import NoteCategory, SoftIntelligence
 
 
 class DateInput(forms.DateInput):
@@ -75,3 +75,10 @@ class NoteForm(forms.ModelForm):
         if value > dt.date.today():
             raise forms.ValidationError("The date cannot be in the future")
         return value
+
+
+class NotesFilterForm(forms.Form):
+    category = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "All kinds")] + list(NoteCategory.choices)
+    )
+    q = forms.CharField(label="Council name", required=False)

@@ -18,10 +18,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from apps.accounts import permissions
-from apps.councils.models import Council
+from apps.councils.models import Council, CouncilType
 from apps.early_warning.engine import FrameworkError, load_framework
 from apps.early_warning.engine.reasons import format_value
-from apps.early_warning.forms import CompareForm, NoteForm, WatchlistForm
+from apps.early_warning.forms import CompareForm, NoteForm, NotesFilterForm, WatchlistForm
+from apps.early_warning.models import SoftIntelligence
 from apps.early_warning.services import charts, geo, views_data
 from apps.early_warning.services.compare import compare_frameworks
 from apps.early_warning.services.watchlist import (
@@ -64,8 +65,10 @@ def watchlist(request):
         for label in fw.band_order
     ]
     rows = shown.to_dict("records")
+    type_labels = dict(CouncilType.choices)
     for row in rows:
         row["score_text"] = "" if pd.isna(row["score"]) else f"{row['score']:.1f}"
+        row["type_label"] = type_labels.get(row.get("council_type"), row.get("council_type"))
     query = request.GET.copy()
     query.pop("export", None)
     scored = int(frame["score"].notna().sum())
@@ -360,3 +363,17 @@ def frameworks(request):
 
     items = [load_framework(name) for name in available_frameworks()]
     return render(request, "early_warning/frameworks.html", {"frameworks": items})
+
+
+@login_required
+def notes(request):
+    """Every soft-intelligence note the person may see, newest first."""
+    permissions.require(permissions.can_see_case_detail(request.user))
+    form = NotesFilterForm(request.GET or None)
+    found = SoftIntelligence.objects.visible_to(request.user).select_related("council", "author")
+    if form.is_valid():
+        if form.cleaned_data.get("category"):
+            found = found.filter(category=form.cleaned_data["category"])
+        if form.cleaned_data.get("q"):
+            found = found.filter(council__name__icontains=form.cleaned_data["q"])
+    return render(request, "early_warning/notes.html", {"form": form, "notes": found[:500]})

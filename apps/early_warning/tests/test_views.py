@@ -114,3 +114,20 @@ def test_compare_identical_frameworks_agree_fully(councils_loaded):
     )
     assert result["councils"] == Council.objects.existing_on(dt.date(2019, 11, 1)).count()
     assert result["top_tenth_overlap"] == result["top_tenth"]
+
+
+def test_notes_list_is_filtered_by_case_rules(client, make_user, councils_loaded):
+    for gss, text in (("E09000008", "Croydon concern"), ("E06000039", "Slough concern")):
+        SoftIntelligence.objects.create(
+            council=Council.objects.get(gss_code=gss),
+            category="other",
+            severity=2,
+            observed_on=dt.date(2020, 1, 1),
+            summary=text,
+        )
+    ra = make_user(role=Role.REGIONAL_ASSOCIATE, region="London")
+    page = signed_in(client, ra).get("/early-warning/notes/")
+    assert b"Croydon concern" in page.content and b"Slough concern" not in page.content
+    client.logout()
+    board = make_user(role=Role.BOARD_MEMBER)
+    assert signed_in(client, board).get("/early-warning/notes/").status_code == 403
