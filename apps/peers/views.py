@@ -22,6 +22,7 @@ from apps.accounts.permissions import (
 from apps.councils.models import Council
 from apps.peers.forms import RegisterFilterForm, SwapForm, TeamRequestForm
 from apps.peers.models import Peer, TeamMember, TeamRequest, TeamStatus
+from apps.peers.services import exports
 from apps.peers.services import teams as team_service
 from apps.peers.services.register import export_csv
 from apps.peers.services.suggestions import replacements
@@ -78,6 +79,27 @@ def register_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="peers.csv"'
     export_csv(peers.prefetch_related("former_councils", "deployments"), response)
+    return response
+
+
+@login_required
+def register_xlsx(request: HttpRequest) -> HttpResponse:
+    require(can_view_peer_register(request.user))
+    _, peers = _filtered(request)
+    body = exports.register_xlsx(peers.prefetch_related("former_councils", "deployments"))
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="peers.xlsx"'
+    return response
+
+
+@login_required
+def team_export(request: HttpRequest, pk: int) -> HttpResponse:
+    team = _get_team(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="team-{team.ref}.csv"'
+    exports.team_csv(team, response)
     return response
 
 

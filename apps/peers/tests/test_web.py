@@ -243,3 +243,18 @@ def test_bootstrap_links_the_demo_peer_and_is_idempotent(db, make_user):
     assert Peer.objects.count() == 60
     assert Peer.objects.filter(user__username="peer").count() == 1
     assert TeamRequest.objects.filter(is_demo=True).count() == 1
+
+
+def test_xlsx_and_team_exports(client, make_user, register):
+    import openpyxl
+
+    client.force_login(make_user())
+    response = client.get(reverse("peers:export-xlsx"), {"kind": "member"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Peers"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "peer_id" and {r[0] for r in rows[1:]} == {"M1", "M2"}
+    team = _team()
+    body = client.get(reverse("peers:team-export", args=[team.pk])).content.decode()
+    lines = body.strip().splitlines()
+    assert lines[0] == "engagement_id,peer_id,lead"
+    assert len(lines) == 5 and f"{team.ref},CE1,officer" in lines
