@@ -108,13 +108,13 @@ def reasons_for(framework: Framework, row: dict, limit: int | None = None) -> li
 
 def _merge_same_figure(texts: list[str]) -> list[str]:
     """Two reasons about the same figure become one: "usable reserves 1.2% in 2017-18, lowest of
-    its 15 nearest neighbours (median 33.7%); and at or below 5% of net revenue expenditure"."""
+    its 15 nearest neighbours (median 33.7%), and at or below 5% of net revenue expenditure"."""
     merged: list[str] = []
     heads: dict[str, int] = {}
     for text in texts:
         head, sep, tail = text.partition(", ")
         if sep and head in heads:
-            merged[heads[head]] += f"; and {tail}"
+            merged[heads[head]] += f", and {tail}"
             continue
         if sep:
             heads[head] = len(merged)

@@ -124,5 +124,5 @@ def test_same_figure_reasons_are_merged():
             "gross borrowing 331% in 2017-18, 2nd highest against its 15 nearest neighbours",
         ]
     )
-    assert merged[0].endswith("(median 33.7%); and at or below 5% of net revenue expenditure")
+    assert merged[0].endswith("(median 33.7%), and at or below 5% of net revenue expenditure")
     assert len(merged) == 2
