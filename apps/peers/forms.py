@@ -54,6 +54,14 @@ class TeamRequestForm(forms.Form):
     )
     days = forms.IntegerField(label="Days", min_value=1, max_value=60, initial=5)
     team_size = forms.IntegerField(label="Peers on the team")
+    ruling_party = forms.ChoiceField(
+        label="Ruling group (if it has changed)",
+        required=False,
+        choices=[("", "As on record for the council")]
+        + [(k, v[0].upper() + v[1:]) for k, v in PARTY_NAMES.items()],
+        help_text="The register's political control is the 2019-20 file; set this when control "
+        "has changed since",
+    )
     needs = forms.MultipleChoiceField(
         label="Expertise the council needs",
         required=False,

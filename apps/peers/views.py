@@ -189,6 +189,9 @@ def team_new(request: HttpRequest) -> HttpResponse:
         council = data["council"]
         require(can_manage_council_cases(request.user, council))
         party, source = team_service.ruling_party_for(council, data["start_date"])
+        if data.get("ruling_party"):
+            party = data["ruling_party"]
+            source = f"set by {request.user.get_full_name() or request.user.username} when building"
         team = TeamRequest.objects.create(
             council=council,
             engagement=data.get("engagement_obj"),

@@ -258,3 +258,23 @@ def test_xlsx_and_team_exports(client, make_user, register):
     lines = body.strip().splitlines()
     assert lines[0] == "engagement_id,peer_id,lead"
     assert len(lines) == 5 and f"{team.ref},CE1,officer" in lines
+
+
+def test_ruling_party_can_be_set_when_control_has_changed(client, make_user, register):
+    client.force_login(make_user())
+    council = Council.objects.get(gss_code=DOVER)
+    client.post(
+        reverse("peers:team-new"),
+        {
+            "council": council.pk,
+            "start_date": "2026-03-02",
+            "days": 5,
+            "team_size": 4,
+            "ruling_party": "NOC",
+            "needs": ["finance"],
+        },
+    )
+    team = TeamRequest.objects.get()
+    assert team.ruling_party == "NOC" and team.ruling_party_source.startswith("set by")
+    members = [m.peer for m in team.members.all() if m.peer.kind == "member"]
+    assert len({p.party for p in members}) == 2  # cross-party under no overall control
