@@ -91,9 +91,15 @@ class TransitionForm(forms.Form):
             field.label = f.label
             field.required = f.required
             field.help_text = f.help
+            verb = "Choose" if f.kind in ("choice", "offers") else "Enter"
+            field.error_messages["required"] = f"{verb} {f.label[0].lower() + f.label[1:]}"
+            if f.kind == "date":
+                field.error_messages["invalid"] = f"{f.label} must be a real date"
             self.fields[f.name] = field
         self.fields["reason"] = forms.CharField(
-            label="Why (kept in the record)", widget=forms.Textarea
+            label="Why (kept in the record)",
+            widget=forms.Textarea,
+            error_messages={"required": "Say why, for the record"},
         )
 
     def transition_data(self) -> dict:

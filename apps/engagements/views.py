@@ -109,7 +109,9 @@ def _export(engagements, kind: str) -> HttpResponse:
 def engagement_create(request: HttpRequest) -> HttpResponse:
     permissions.require(permissions.is_staff_role(request.user))
     initial = {"council": request.GET.get("council", "").upper()} if request.GET else None
-    form = EngagementForm(request.POST or None, initial=initial, user=request.user)
+    form = EngagementForm(
+        request.POST if request.method == "POST" else None, initial=initial, user=request.user
+    )
     triage_id = request.POST.get("triage") or request.GET.get("triage") or ""
     if request.method == "POST" and form.is_valid():
         council = form.cleaned_data["council"]
@@ -188,7 +190,13 @@ def engagement_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
         workflow.check_allowed(spec, engagement)
     except TransitionRefused as exc:
         refusal = exc.message
-    form = TransitionForm(request.POST or None, spec=spec)
+    initial = {}
+    if engagement.triage_id and any(f.kind == "offers" for f in spec.fields):
+        # start from what triage decided; the person can change it
+        initial["offers"] = list(engagement.triage.offers.values_list("slug", flat=True))
+    form = TransitionForm(
+        request.POST if request.method == "POST" else None, spec=spec, initial=initial
+    )
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
             services.transition(
@@ -228,7 +236,7 @@ def action_edit(request: HttpRequest, pk: int, action_id: int | None = None) -> 
     )
     action = get_object_or_404(Action, pk=action_id, engagement=engagement) if action_id else None
     form_class = ProgressForm if progress_only else ActionForm
-    form = form_class(request.POST or None, instance=action)
+    form = form_class(request.POST if request.method == "POST" else None, instance=action)
     if request.method == "POST" and form.is_valid():
         fields = {k: form.cleaned_data[k] for k in form_class.Meta.fields}
         try:
@@ -262,7 +270,8 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _visible(request, pk)
     permissions.require(permissions.can_manage_council_cases(request.user, engagement.council))
     form = EngagementEditForm(
-        request.POST or None, initial={"title": engagement.title, "summary": engagement.summary}
+        request.POST if request.method == "POST" else None,
+        initial={"title": engagement.title, "summary": engagement.summary},
     )
     if request.method == "POST" and form.is_valid():
         services.update_engagement(

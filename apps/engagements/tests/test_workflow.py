@@ -197,3 +197,20 @@ def test_dates_of_things_done_cannot_be_in_the_future_and_reviews_follow_deliver
             spec, {"delivery_started": "2026-02-01", "next_review_due": "2026-01-01"}
         )
     assert "must be after 01 February 2026" in refused.value.errors["next_review_due"]
+
+
+def test_web_transition_form_speaks_plainly_and_refuses_illegal_steps(engagement, people):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(people.ra_london)
+    got = client.post(f"/engagements/{engagement.pk}/transitions/start_conversation/", {})
+    body = got.content.decode()
+    assert "Enter date of the conversation" in body and "Say why, for the record" in body
+    illegal = client.post(
+        f"/engagements/{engagement.pk}/transitions/close_improved/",
+        {"outcome": "x", "reason": "y"},
+    )
+    assert illegal.status_code == 409
+    assert "is not allowed from &#x27;Identified&#x27;" in illegal.content.decode()
+    assert Engagement.objects.get(pk=engagement.pk).state == State.IDENTIFIED
