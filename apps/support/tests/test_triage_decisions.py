@@ -145,3 +145,43 @@ def test_triage_api_is_for_staff_in_scope_and_says_why_there_is_no_proposal(offe
     )
     assert refused.status_code == 409
     assert not TriageDecision.objects.exists()
+
+
+def test_an_engagement_opened_from_triage_keeps_the_decision_and_its_offers(offers, make_user):
+    from apps.engagements.models import Engagement
+
+    ra = make_user(role=Role.REGIONAL_ASSOCIATE, region="London", username="rhys")
+    croydon = Council.objects.get(gss_code="E09000008")
+    proposal, _ = propose_for("Watch", ["reserves_to_nre"], [])
+    decision = record_decision(
+        council=croydon,
+        proposal=proposal,
+        by=ra,
+        tier=proposal.tier,
+        offer_slugs=["finance-peer-review"],
+        rationale="Finance first",
+    )
+    client = Client()
+    client.force_login(ra)
+    got = client.post(
+        f"/engagements/new/?council=E09000008&triage={decision.pk}",
+        {"council": "E09000008", "title": "Finances", "summary": "", "triage": str(decision.pk)},
+    )
+    assert got.status_code == 302
+    engagement = Engagement.objects.get()
+    assert engagement.triage == decision
+    page = client.get(f"/engagements/{engagement.pk}/").content.decode()
+    assert "Finance first" in page
+    # a decision about another council is not attached
+    other = record_decision(
+        council=Council.objects.get(gss_code="E09000012"),
+        proposal=proposal,
+        by=ra,
+        tier=proposal.tier,
+        offer_slugs=proposal.offers,
+        rationale="",
+    )
+    client.post(
+        "/engagements/new/", {"council": "E09000008", "title": "Second", "triage": str(other.pk)}
+    )
+    assert Engagement.objects.get(title="Second").triage is None
