@@ -72,9 +72,10 @@ def watchlist(request):
     query = request.GET.copy()
     query.pop("export", None)
     scored = int(frame["score"].notna().sum())
+    partial = getattr(request, "htmx", False) and not request.htmx.history_restore_request
     return render(
         request,
-        "early_warning/watchlist.html",
+        "early_warning/_watchlist_results.html" if partial else "early_warning/watchlist.html",
         {
             "form": form,
             "framework": fw,

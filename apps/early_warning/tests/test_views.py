@@ -131,3 +131,10 @@ def test_notes_list_is_filtered_by_case_rules(client, make_user, councils_loaded
     client.logout()
     board = make_user(role=Role.BOARD_MEMBER)
     assert signed_in(client, board).get("/early-warning/notes/").status_code == 403
+
+
+def test_watchlist_filters_update_in_place_with_htmx(client, make_user, councils_loaded):
+    api = signed_in(client, make_user(role=Role.PROGRAMME_MANAGER))
+    partial = api.get(f"/early-warning/?as_at={AS_AT}&region=London", HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200
+    assert b"<h1" not in partial.content and b'id="watchlist"' in partial.content
