@@ -255,7 +255,7 @@ class RevenueOutturnImporter(IndicatorImporter):
         first = rules.get("first_release", {}).get(period)
         _, period_end = financial_year(int(period[:4]))
         published = first or end_of_month_after(period_end, int(rules["fallback_lag_months"]))
-        vintage = None
+        vintage, revision = None, False
         for name in book.sheet_names:
             if "front" not in name.lower():
                 continue
@@ -265,7 +265,12 @@ class RevenueOutturnImporter(IndicatorImporter):
                 try:
                     vintage = dt.datetime.strptime(match.group(1), "%d %B %Y").date()
                 except ValueError:
-                    vintage = None
+                    continue
+                before = text[max(0, match.start() - 250) : match.start()].lower()
+                revision = "revis" in before and "originally" not in before
+        release_window = end_of_month_after(period_end, 12)
+        if first is None and vintage and not revision and period_end < vintage <= release_window:
+            published = vintage  # a year not in the table whose first release the file states
         vintage = vintage or published
         if rules.get("date_revisions_at") == "file":
             published = max(published, vintage)

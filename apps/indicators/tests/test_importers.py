@@ -86,6 +86,27 @@ def test_every_rs_year_matches_all_councils_and_reports_the_rest(path):
     assert "national park" in unmatched
 
 
+FIRST_RELEASES = {
+    "2010-11": dt.date(2011, 11, 30),  # fallback: the workbook is a 2012 revision
+    "2011-12": dt.date(2012, 11, 27),
+    "2012-13": dt.date(2013, 11, 28),
+    "2013-14": dt.date(2014, 11, 30),  # fallback: the workbook is the January 2015 revision
+    "2014-15": dt.date(2015, 11, 19),
+    "2015-16": dt.date(2016, 11, 17),
+    "2016-17": dt.date(2017, 11, 16),
+    "2017-18": dt.date(2018, 11, 15),
+}
+
+
+@pytest.mark.parametrize("path", sorted(RS.glob("*.xls*")), ids=lambda p: p.name[:40])
+def test_each_rs_year_is_dated_to_its_first_release(path):
+    frame = RevenueOutturnImporter(path).parse().frame()
+    nre = frame[frame["indicator"] == "rs_net_revenue_expenditure"]
+    (period,) = set(nre["period"])
+    assert set(frame["published"]) == {FIRST_RELEASES[period]}
+    assert (frame["vintage"] >= frame["published"]).all()
+
+
 def test_borrowing_by_lender_with_former_councils():
     rows = by_key(BorrowingImporter(BORROWING_2020).parse())
     worthing, northants = "E07000229", "E10000021"

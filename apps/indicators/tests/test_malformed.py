@@ -284,3 +284,26 @@ def test_unknown_ofsted_judgement_is_refused(tmp_path):
         run("import_ofsted", tmp_path / "ofsted.xlsx")
     assert "row 3, column 'E (overall_effectiveness_grade)'" in str(refused.value)
     assert Observation.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("front_page", "expected"),
+    [
+        ("Final outturn published on 28 November 2019", dt.date(2019, 11, 28)),  # first release
+        ("Revised outturn published on 20 January 2020", dt.date(2019, 11, 30)),  # a revision
+        ("Data published on 2 February 2021", dt.date(2019, 11, 30)),  # too late to be the first
+    ],
+)
+def test_a_later_year_is_dated_by_its_front_page_or_the_fallback(tmp_path, front_page, expected):
+    from apps.indicators.importers.revenue_outturn import RevenueOutturnImporter
+
+    book = openpyxl.load_workbook(rs_workbook(tmp_path / "rs.xlsx"))
+    sheet = book["RS LA Data 2016-17"]
+    sheet.title = "RS LA Data 2018-19"
+    sheet["A1"] = "Revenue Outturn (RO) 2018-19: Revenue Outturn Summary (RS) data"
+    sheet["L4"] = "Reserves at 1 April 2018"
+    book["Front Page"]["A1"] = front_page
+    book.save(tmp_path / "rs-2018-19.xlsx")
+    parsed = RevenueOutturnImporter(tmp_path / "rs-2018-19.xlsx").parse()
+    assert {row[2] for row in parsed.rows} == {"2018-19", "2017-18"}  # flows, 1 April levels
+    assert {row[6] for row in parsed.rows} == {expected}
