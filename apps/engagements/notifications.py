@@ -32,6 +32,10 @@ def muted() -> Iterator[None]:
         _muted.reset(token)
 
 
+def is_muted() -> bool:
+    return _muted.get()
+
+
 def _base_url() -> str:
     return getattr(settings, "SITE_URL", "http://localhost:8000").rstrip("/")
 

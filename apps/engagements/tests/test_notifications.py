@@ -64,3 +64,27 @@ def test_send_reminders_rejects_a_bad_date():
 
     with pytest.raises(CommandError, match="--date must look like"):
         call_command("send_reminders", "--date", "15/03/2026")
+
+
+def test_reminders_name_a_progress_review_that_is_due(people, cases):
+    e = cases.croydon_live
+    e.next_review_due = dt.date(2026, 3, 20)
+    e.save(update_fields=["next_review_due"])
+    mail.outbox.clear()
+    call_command("send_reminders", "--date", "2026-03-10", "--dry-run")
+    assert mail.outbox == []  # a dry run sends nothing
+    call_command("send_reminders", "--date", "2026-03-10")
+    body = mail.outbox[0].body
+    assert "The progress review is due on 20 March 2026" in body
+    assert "First action" in body  # due 1 March, overdue by the 10th
+
+
+def test_demo_set_up_sends_no_email(offers, django_capture_on_commit_callbacks):
+    from apps.accounts.demo import ensure_demo_users
+    from apps.engagements.demo import ensure_demo_engagements
+
+    ensure_demo_users()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        ensure_demo_engagements()
+    assert mail.outbox == []
