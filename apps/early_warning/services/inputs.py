@@ -18,6 +18,7 @@ councils' neighbours, but the same-type rule needs no such history and treats al
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import polars as pl
 
@@ -96,75 +97,104 @@ def referenced_columns(framework: Framework) -> set[str]:
     return names
 
 
+KNOWN_SCHEMA = {
+    "gss_code": pl.Utf8,
+    "indicator": pl.Utf8,
+    "period": pl.Utf8,
+    "period_end": pl.Date,
+    "value": pl.Float64,
+}
+_LAG = re.compile(r"^(?P<code>.+)_y(?P<lag>[1-9][0-9]?)$")
+
+
+def split_lags(columns: set[str]) -> dict[str, set[int]]:
+    """{indicator code: lags wanted}; `reserves_to_nre_y2` asks for the value two periods
+    before the latest known one (0 is the latest itself)."""
+    wanted: dict[str, set[int]] = {}
+    for column in columns:
+        match = _LAG.match(column)
+        if match:
+            wanted.setdefault(match["code"], set()).add(int(match["lag"]))
+        else:
+            wanted.setdefault(column, set()).add(0)
+    return wanted
+
+
+def wide_from_known(
+    known: pl.DataFrame, entities: list[str], wanted: dict[str, set[int]], oldest: dt.date
+) -> pl.DataFrame:
+    """entity plus, per indicator, its latest known value and period label (when that period
+    ended on or after `oldest`), and `<code>_y<n>` values n periods before the latest."""
+    base = pl.DataFrame({"entity": entities}, schema={"entity": pl.Utf8})
+    ranked = (
+        known.filter(pl.col("indicator").is_in(list(wanted)))
+        .sort("period_end", descending=True)
+        .with_columns(pl.int_range(pl.len()).over("gss_code", "indicator").alias("back"))
+    )
+    fresh = ranked.filter((pl.col("back") == 0) & (pl.col("period_end") >= oldest)).select(
+        "gss_code", "indicator"
+    )
+    ranked = ranked.join(fresh, on=["gss_code", "indicator"])  # stale series are not used
+    for code in sorted(wanted):
+        series = ranked.filter(pl.col("indicator") == code)
+        for lag in sorted(wanted[code]):
+            name = code if lag == 0 else f"{code}_y{lag}"
+            part = series.filter(pl.col("back") == lag).select(
+                pl.col("gss_code").alias("entity"),
+                pl.col("value").alias(name),
+                *([pl.col("period").alias(f"{code}__period")] if lag == 0 else []),
+            )
+            base = base.join(part, on="entity", how="left")
+    return base
+
+
+def _known_from_pandas(frame) -> pl.DataFrame:
+    if frame is None or len(frame) == 0:
+        return pl.DataFrame(schema=KNOWN_SCHEMA)
+    return pl.DataFrame(
+        {
+            "gss_code": frame["gss_code"].astype(str).tolist(),
+            "indicator": frame["indicator"].astype(str).tolist(),
+            "period": frame["period"].astype(str).tolist(),
+            "period_end": list(frame["period_end"]),
+            "value": frame["value"].astype(float).tolist(),
+        },
+        schema=KNOWN_SCHEMA,
+    )
+
+
 def indicator_inputs(
     as_at: dt.date,
-    codes: list[str],
+    columns: list[str],
     entities: list[str],
     *,
     max_age_years: float = 3.0,
     observations=None,
 ) -> pl.DataFrame:
-    """entity plus, per indicator code, the latest value known on `as_at` and its period label.
+    """entity plus, per indicator code, the latest value known on `as_at` and its period label,
+    and any lagged values asked for (`<code>_y<n>`).
 
     `observations` (pandas, the point-in-time contract's columns) may be passed in; otherwise the
     indicators app is asked for what was known on `as_at`.
     """
     import pandas as pd
 
+    wanted = split_lags(set(columns))
     if observations is None:
-        from apps.indicators.services.point_in_time import latest_known_on
+        from apps.indicators.services.point_in_time import observations_known_on
 
-        observations = latest_known_on(as_at, indicators=codes)
+        known = observations_known_on(as_at, indicators=sorted(wanted))
     else:
         from apps.indicators.services.point_in_time import latest_vintages
 
         frame = observations.copy()
         frame["published"] = pd.to_datetime(frame["published"])
         frame["period_end"] = pd.to_datetime(frame["period_end"])
-        frame = latest_vintages(frame[frame["indicator"].isin(codes)], as_at)
-        frame = frame.sort_values(["gss_code", "indicator", "period_end", "published"])
-        observations = frame.drop_duplicates(["gss_code", "indicator"], keep="last")
-        observations = observations.assign(period_end=observations["period_end"].dt.date)
-    base = pl.DataFrame({"entity": entities}, schema={"entity": pl.Utf8})
-    if observations is None or len(observations) == 0:
-        latest = pl.DataFrame(
-            schema={
-                "gss_code": pl.Utf8,
-                "indicator": pl.Utf8,
-                "period": pl.Utf8,
-                "period_end": pl.Date,
-                "value": pl.Float64,
-            }
-        )
-    else:
-        latest = pl.DataFrame(
-            {
-                "gss_code": observations["gss_code"].astype(str).tolist(),
-                "indicator": observations["indicator"].astype(str).tolist(),
-                "period": observations["period"].astype(str).tolist(),
-                "period_end": list(observations["period_end"]),
-                "value": observations["value"].astype(float).tolist(),
-            },
-            schema={
-                "gss_code": pl.Utf8,
-                "indicator": pl.Utf8,
-                "period": pl.Utf8,
-                "period_end": pl.Date,
-                "value": pl.Float64,
-            },
-        )
+        known = latest_vintages(frame[frame["indicator"].isin(sorted(wanted))], as_at)
+        if len(known):
+            known = known.assign(period_end=known["period_end"].dt.date)
     oldest = as_at - dt.timedelta(days=round(365.25 * max_age_years))
-    latest = latest.filter(pl.col("period_end") >= oldest)
-    for code in codes:
-        part = latest.filter(pl.col("indicator") == code).select(
-            pl.col("gss_code").alias("entity"),
-            pl.col("value").alias(code),
-            pl.col("period").alias(f"{code}__period"),
-        )
-        base = base.join(part, on="entity", how="left")
-        if code not in base.columns:
-            base = base.with_columns(pl.lit(None, dtype=pl.Float64).alias(code))
-    return base
+    return wide_from_known(_known_from_pandas(known), entities, wanted, oldest)
 
 
 def note_inputs(as_at: dt.date, entities: list[str], window_days: int = 730) -> pl.DataFrame:

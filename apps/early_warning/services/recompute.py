@@ -11,7 +11,13 @@ import datetime as dt
 import polars as pl
 
 from apps.early_warning.engine import Framework, score_frame
-from apps.early_warning.services.inputs import neighbour_pairs, peer_frame, referenced_columns
+from apps.early_warning.services.inputs import (
+    neighbour_pairs,
+    peer_frame,
+    referenced_columns,
+    split_lags,
+    wide_from_known,
+)
 from apps.early_warning.services.watchlist import resolve_framework
 
 
@@ -74,27 +80,20 @@ def inputs_at(
         & (pl.col("end_date").is_null() | (pl.col("end_date") > as_at))
     )
     oldest = as_at - dt.timedelta(days=round(365.25 * max_age_years))
+    wanted = split_lags(set(codes))
     known = (
         observations.filter(
-            (pl.col("published") <= as_at)
-            & (pl.col("period_end") >= oldest)
-            & pl.col("indicator").is_in(codes)
+            (pl.col("published") <= as_at) & pl.col("indicator").is_in(list(wanted))
         )
-        .sort("period_end", "published")
-        .group_by("gss_code", "indicator")
-        .agg(pl.col("value").last(), pl.col("period").last())
+        .sort("published")
+        .group_by("gss_code", "indicator", "period")
+        .agg(pl.col("period_end").last(), pl.col("value").last())
     )
-    values = known.pivot(on="indicator", index="gss_code", values="value")
-    periods = known.pivot(on="indicator", index="gss_code", values="period")
-    periods = periods.rename({c: f"{c}__period" for c in periods.columns if c != "gss_code"})
-    wide = (
-        existing.select("entity", "name", pl.col("council_type").alias("entity_class"))
-        .join(values.rename({"gss_code": "entity"}), on="entity", how="left")
-        .join(periods.rename({"gss_code": "entity"}), on="entity", how="left")
+    wide = wide_from_known(known, existing["entity"].to_list(), wanted, oldest)
+    wide = wide.join(
+        existing.select("entity", "name", pl.col("council_type").alias("entity_class")),
+        on="entity",
     )
-    for code in codes:
-        if code not in wide.columns:
-            wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(code))
     return existing, wide
 
 

@@ -126,3 +126,85 @@ def test_same_figure_reasons_are_merged():
     )
     assert merged[0].endswith("(median 33.7%), and at or below 5% of net revenue expenditure")
     assert len(merged) == 2
+
+
+def _store(rows):
+    """Hand-made observations written to the database (as the indicators importers would)."""
+    from apps.indicators.models import Indicator, Observation
+
+    names = {f.name for f in Observation._meta.get_fields()}
+    councils = {c.gss_code: c for c in Council.objects.all()}
+    made = []
+    for gss, code, period, value, published in rows:
+        indicator, _ = Indicator.objects.get_or_create(
+            code=code,
+            defaults={
+                "title": code,
+                "unit": "%",
+                "polarity": "neutral",
+                "source": "derived",
+                "definition": "test",
+            },
+        )
+        extra = {"vintage": published} if "vintage" in names else {}
+        made.append(
+            Observation(
+                council=councils[gss],
+                indicator=indicator,
+                period=period,
+                period_end=dt.date(int(period[:4]) + 1, 3, 31),
+                value=value,
+                source_file="test",
+                published=published,
+                **extra,
+            )
+        )
+    Observation.objects.bulk_create(made)
+
+
+def test_one_pass_history_agrees_with_the_watchlist(london):
+    from apps.early_warning.services.recompute import recompute_history
+
+    rows = base_rows(london) + [
+        (g, "reserves_to_nre", "2016-17", 40.0, dt.date(2017, 11, 16)) for g in london
+    ]
+    _store(rows)
+    watchlist = compute_watchlist(D, include_notes=False).set_index("gss_code")
+    history = recompute_history([D]).to_dicts()
+    assert len(history) == len(watchlist)
+    for row in history:
+        assert row["rank"] == watchlist.loc[row["entity"], "rank"]
+        assert row["band"] == watchlist.loc[row["entity"], "band"]
+
+
+def test_a_framework_can_ask_for_the_value_n_periods_back(london):
+    from apps.early_warning.engine.framework import parse_framework
+    from apps.early_warning.services.watchlist import score_councils
+
+    rows = [
+        (g, "reserves_to_nre", p, v, dt.date(int(p[:4]) + 1, 11, 15))
+        for g in london
+        for p, v in (("2015-16", 30.0), ("2016-17", 25.0), ("2017-18", 20.0))
+    ]
+    fw = parse_framework(
+        {
+            "framework": {"name": "lag", "title": "Lag", "version": "0", "status": "test"},
+            "indicator": [
+                {
+                    "code": "fall",
+                    "title": "Fall in reserves over two periods",
+                    "measure": "reserves_to_nre - reserves_to_nre_y2",
+                    "unit": "percent",
+                    "bands": [{"le": -10, "points": 5}],
+                }
+            ],
+        }
+    )
+    _, scored = score_councils(D, fw, include_notes=False, observations=observations(rows))
+    croydon = scored.filter(scored["entity"] == "E09000008").to_dicts()[0]
+    assert croydon["fall"] == -10.0 and croydon["fall__points"] == 5
+    # a year earlier only two periods were known: no value two periods back
+    _, earlier = score_councils(
+        dt.date(2018, 1, 1), fw, include_notes=False, observations=observations(rows)
+    )
+    assert earlier.filter(earlier["entity"] == "E09000008")["fall"].item() is None
