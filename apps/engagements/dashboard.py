@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.utils import timezone
+from django.utils.html import escape
 
 from apps.councils.models import REGIONS
 from apps.engagements.models import OPEN_STATES, Action, State, Transition
@@ -167,4 +168,6 @@ def bar_chart_svg(labels: list[str], values: list[float], *, title: str, xlabel:
     finally:
         plt.close(fig)
     svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]
+    svg = svg[svg.index("<svg") :]
+    # an accessible name for the image; the page's table is the full text alternative
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)

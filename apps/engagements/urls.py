@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.engagement_detail, name="detail"),
     path("<int:pk>/audit/", views.audit, name="audit"),
     path("<int:pk>/edit/", views.engagement_edit, name="edit"),
+    path("<int:pk>/plan.<str:kind>", views.plan_export, name="plan_export"),
     path("<int:pk>/actions/<int:action_id>/remove/", views.action_remove, name="action_remove"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
     path("<int:pk>/actions/new/", views.action_edit, name="action_add"),

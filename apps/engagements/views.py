@@ -266,6 +266,21 @@ def action_edit(request: HttpRequest, pk: int, action_id: int | None = None) -> 
 
 
 @login_required
+def plan_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The improvement plan of one engagement, for whoever may see the case."""
+    engagement = _visible(request, pk)
+    if kind not in CONTENT_TYPES:
+        raise Http404("Unknown format")
+    rows = exports.action_rows(Engagement.objects.filter(pk=engagement.pk))
+    name = f"improvement-plan-{engagement.council.gss_code}-{engagement.pk}"
+    if kind == "csv":
+        return _download(exports.to_csv(rows, exports.ACTION_COLUMNS), name, kind)
+    return _download(
+        exports.to_xlsx([("Improvement plan", rows, exports.ACTION_COLUMNS)]), name, kind
+    )
+
+
+@login_required
 def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _visible(request, pk)
     permissions.require(permissions.can_manage_council_cases(request.user, engagement.council))

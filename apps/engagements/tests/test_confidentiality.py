@@ -202,3 +202,16 @@ def test_council_user_reports_progress_on_the_web(people, cases):
     assert client.get(f"/engagements/{cases.croydon_live.pk}/actions/new/").status_code == 403
     peer = client_for(people.peer)
     assert peer.get(f"/engagements/{cases.croydon_live.pk}/actions/{action.pk}/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "who, status",
+    [("croydon", 200), ("peer", 200), ("slough", 404), ("ra_se", 404), ("board", 404)],
+)
+def test_plan_download_follows_the_rules(people, cases, who, status):
+    client = client_for(getattr(people, who))
+    for kind in ("csv", "xlsx"):
+        got = client.get(f"/engagements/{cases.croydon_live.pk}/plan.{kind}")
+        assert got.status_code == status
+        if status == 200 and kind == "csv":
+            assert "First action" in got.content.decode()
