@@ -113,8 +113,16 @@ def _as_at(value: dt.date | None) -> dt.date:
 
 
 @router.get("/watchlist/", response=WatchlistOut)
-def watchlist(request, as_at: dt.date | None = None, framework: str | None = None):
-    """Every council existing on `as_at` (default today), ranked; rank 1 = most concern."""
+def watchlist(
+    request,
+    as_at: dt.date | None = None,
+    framework: str | None = None,
+    band: str | None = None,
+    region: str | None = None,
+    council_type: str | None = None,
+):
+    """Every council existing on `as_at` (default today), ranked; rank 1 = most concern.
+    Optional filters: band, region, council_type (ranks stay those of the whole list)."""
     day = _as_at(as_at)
     include_notes = permissions.is_national(request.user)
     try:
@@ -122,6 +130,9 @@ def watchlist(request, as_at: dt.date | None = None, framework: str | None = Non
     except FrameworkError as exc:
         raise HttpError(400, str(exc)) from exc
     fw = frame.attrs["framework"]
+    for column, wanted in (("band", band), ("region", region), ("council_type", council_type)):
+        if wanted:
+            frame = frame[frame[column].str.lower() == wanted.lower()]
     rows = [
         {
             "gss_code": r.gss_code,

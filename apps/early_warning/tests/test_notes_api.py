@@ -139,3 +139,17 @@ def test_watchlist_api_lists_every_council_existing_on_the_date(client, make_use
     assert len(data["councils"]) == expected
     assert data["includes_soft_intelligence"] is False
     assert sorted(r["rank"] for r in data["councils"]) == list(range(1, expected + 1))
+
+
+def test_watchlist_api_filters_keep_whole_list_ranks(client, make_user, councils_loaded):
+    pm = make_user(role=Role.PROGRAMME_MANAGER)
+    data = (
+        client_for(client, pm)
+        .get("/api/early-warning/watchlist/?as_at=2019-11-01&region=London")
+        .json()
+    )
+    london = Council.objects.existing_on(dt.date(2019, 11, 1)).filter(region="London").count()
+    assert len(data["councils"]) == london
+    assert data["includes_soft_intelligence"] is True
+    bad = client_for(client, pm).get("/api/early-warning/watchlist/?framework=nope")
+    assert bad.status_code == 400 and "no framework" in bad.json()["detail"]
