@@ -7,7 +7,10 @@ class SupportConfig(AppConfig):
     name = "apps.support"
     label = "support"
     verbose_name = "Support"
-    nav_items = [NavItem("Where to go for support", "support:offers", "public")]
+    nav_items = [
+        NavItem("Where to go for support", "support:offers", "public"),
+        NavItem("Triage", "support:triage_index", "staff"),
+    ]
 
     def bootstrap(self, stdout) -> None:
         from django.core.management import call_command

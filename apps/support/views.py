@@ -41,6 +41,29 @@ def _early_warning_url(council: Council) -> str | None:
 
 
 @login_required
+def triage_index(request: HttpRequest) -> HttpResponse:
+    """Staff find a council to triage, and see recent decisions in their scope."""
+    permissions.require(permissions.is_staff_role(request.user))
+    query = request.GET.get("q", "").strip()
+    councils = []
+    if query:
+        found = Council.objects.current().search(query)[:200]
+        councils = [c for c in found if permissions.can_manage_council_cases(request.user, c)][:50]
+    decisions = (
+        permissions.visible_cases(
+            TriageDecision.objects.all(), request.user, council_path="council"
+        )
+        .select_related("council", "decided_by")
+        .order_by("-decided_at")[:20]
+    )
+    return render(
+        request,
+        "support/triage_index.html",
+        {"query": query, "councils": councils, "decisions": decisions},
+    )
+
+
+@login_required
 def triage(request: HttpRequest, gss_code: str) -> HttpResponse:
     council = get_object_or_404(Council, gss_code=gss_code.upper())
     permissions.require(permissions.can_manage_council_cases(request.user, council))

@@ -185,3 +185,28 @@ def test_an_engagement_opened_from_triage_keeps_the_decision_and_its_offers(offe
         "/engagements/new/", {"council": "E09000008", "title": "Second", "triage": str(other.pk)}
     )
     assert Engagement.objects.get(title="Second").triage is None
+
+
+def test_triage_index_finds_councils_in_scope_and_shows_decisions_in_scope(offers, make_user):
+    ra = make_user(role=Role.REGIONAL_ASSOCIATE, region="London")
+    pm = make_user(role=Role.PROGRAMME_MANAGER)
+    proposal, _ = propose_for("Watch", [], [])
+    record_decision(
+        council=Council.objects.get(gss_code="E06000039"),
+        proposal=proposal,
+        by=pm,
+        tier=proposal.tier,
+        offer_slugs=proposal.offers,
+        rationale="",
+    )
+    client = Client()
+    client.force_login(ra)
+    page = client.get("/support/triage/", {"q": "slough"})
+    assert page.status_code == 200
+    assert page.context["councils"] == [] and list(page.context["decisions"]) == []
+    croydon = client.get("/support/triage/", {"q": "croydon"})
+    assert [c.gss_code for c in croydon.context["councils"]] == ["E09000008"]
+    client.force_login(pm)
+    assert len(client.get("/support/triage/").context["decisions"]) == 1
+    client.force_login(make_user(role=Role.BOARD_MEMBER))
+    assert client.get("/support/triage/").status_code == 403
