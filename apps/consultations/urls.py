@@ -33,6 +33,18 @@ urlpatterns = [
     path("<slug:slug>/manage/responses/", views.responses, name="responses"),
     path("<slug:slug>/manage/responses/new/", views.staff_entry, name="staff_entry"),
     path("<slug:slug>/manage/responses/import/", views.import_responses, name="import"),
+    path(
+        "<slug:slug>/manage/responses.csv",
+        views.export_responses,
+        {"fmt": "csv"},
+        name="export_csv",
+    ),
+    path(
+        "<slug:slug>/manage/responses.xlsx",
+        views.export_responses,
+        {"fmt": "xlsx"},
+        name="export_xlsx",
+    ),
     path("<slug:slug>/manage/responses/<str:reference>/", views.response_detail, name="response"),
     path("<slug:slug>/manage/meetings/", views.meetings, name="meetings"),
     path("<slug:slug>/manage/meetings/<int:pk>/", views.meeting, name="meeting"),

@@ -424,6 +424,23 @@ def responses(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @staff_only
+def export_responses(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    from apps.consultations.services import exports
+
+    consultation = get_object_or_404(Consultation, slug=slug)
+    if fmt == "xlsx":
+        content, kind = (
+            exports.as_xlsx(consultation),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )
+    else:
+        content, kind = exports.as_csv(consultation), "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="responses-{slug}.{fmt}"'
+    return response
+
+
+@staff_only
 def response_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
     consultation = get_object_or_404(Consultation, slug=slug)
     response = get_object_or_404(consultation.responses, reference=reference)

@@ -182,3 +182,34 @@ def test_upload_page_reports_problem_and_imports_nothing(client, tmp_path, close
     assert page.status_code == 302
     assert Response.objects.filter(consultation=closed).count() == 3
     assert timezone.now() > closed.closes_at  # imported after closing: staff route stays open
+
+
+def test_command_refuses_bad_file_and_imports_good_one(tmp_path, closed):
+    from django.core.management import CommandError, call_command
+
+    bad = write_csv(tmp_path, rows(closed, {"row": 4, "column": "Q1", "value": "Sort of"}))
+    with pytest.raises(CommandError, match=r"row 4, column 'q1'"):
+        call_command("import_consultation_responses", closed.slug, str(bad))
+    assert Response.objects.count() == 0
+    call_command(
+        "import_consultation_responses", closed.slug, str(write_xlsx(tmp_path, rows(closed)))
+    )
+    assert Response.objects.count() == 3
+
+
+def test_export_csv_and_xlsx(client, tmp_path, closed, make_user):
+    import csv as _csv
+    import io
+
+    from openpyxl import load_workbook
+
+    OfflineResponseImporter(write_csv(tmp_path, rows(closed)), closed).run()
+    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
+    text = client.get(reverse("consultations:export_csv", args=[closed.slug])).content
+    table = list(_csv.DictReader(io.StringIO(text.decode("utf-8-sig"))))
+    assert len(table) == 3
+    late = next(r for r in table if r["reference"] == "POST-003")
+    assert late["late"] == "yes" and late["Q5"] == "Late letter."
+    xlsx = client.get(reverse("consultations:export_xlsx", args=[closed.slug])).content
+    sheet = load_workbook(io.BytesIO(xlsx))["Responses"]
+    assert sheet.max_row == 4 and sheet["A1"].value == "reference"

@@ -1,0 +1,98 @@
+"""Responses as a table for staff (CSV and XLSX): one row per response, one column per question,
+flags (late, channel, campaign group) and agreed themes, so analysis can continue elsewhere."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from apps.consultations.models import Consultation
+from apps.consultations.services.campaigns import campaign_groups
+
+
+def response_table(consultation: Consultation) -> tuple[list[str], list[list[str]]]:
+    questions = list(consultation.questions.all())
+    header = [
+        "reference",
+        "received",
+        "channel",
+        "late",
+        "respondent type",
+        "organisation",
+        "group",
+        "consent to publish",
+        "demo",
+        "campaign group",
+    ]
+    for q in questions:
+        header.append(f"Q{q.number}")
+        if q.kind == "choice_text":
+            header.append(f"Q{q.number} text")
+        if q.has_text:
+            header.append(f"Q{q.number} themes")
+    campaign_of = {}
+    for group in campaign_groups(consultation):
+        for rid in group.response_ids:
+            campaign_of.setdefault(rid, f"{group.label} {group.number} (Q{group.question_number})")
+    rows = []
+    responses = (
+        consultation.responses.submitted()
+        .order_by("received_at", "pk")
+        .prefetch_related("answers__assignments__theme")
+    )
+    for r in responses:
+        answers = {a.question_id: a for a in r.answers.all()}
+        row = [
+            r.reference,
+            r.received_at.isoformat() if r.received_at else "",
+            r.get_channel_display(),
+            "yes" if r.is_late else "no",
+            r.get_respondent_type_display(),
+            r.organisation,
+            r.get_group_display(),
+            "yes" if r.consent_to_publish else "no",
+            "yes" if r.is_demo else "no",
+            campaign_of.get(r.pk, ""),
+        ]
+        for q in questions:
+            a = answers.get(q.pk)
+            if q.kind == "choice_text":
+                row += ["; ".join(a.choices) if a else "", a.text if a else ""]
+            elif q.kind == "free_text":
+                row.append(a.text if a else "")
+            else:
+                row.append("; ".join(a.choices) if a else "")
+            if q.has_text:
+                row.append(
+                    "; ".join(sorted({t.theme.name for t in a.assignments.all()})) if a else ""
+                )
+        rows.append(row)
+    return header, rows
+
+
+def as_csv(consultation: Consultation) -> bytes:
+    header, rows = response_table(consultation)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def as_xlsx(consultation: Consultation) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    header, rows = response_table(consultation)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Responses"
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "B2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
