@@ -12,6 +12,7 @@ from apps.councils.models import Council
 from apps.support.forms import OfferFilterForm, TriageDecisionForm, TriageInputForm
 from apps.support.models import Offer, Provider, Tier, TriageDecision
 from apps.support.services.decisions import early_warning_for, propose_for, record_decision
+from apps.support.services.triage import TIERS, default_rules
 
 
 def offer_list(request: HttpRequest) -> HttpResponse:
@@ -25,6 +26,27 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         request,
         template,
         {"form": form, "offers": offers, "tiers": Tier, "providers": Provider},
+    )
+
+
+def triage_rules(request: HttpRequest) -> HttpResponse:
+    """The triage rules, as agreed by the sector: public, like the catalogue."""
+    rules = default_rules()
+    titles = dict(Offer.objects.values_list("slug", "title"))
+    return render(
+        request,
+        "support/triage_rules.html",
+        {
+            "rules": rules,
+            "bands": sorted(rules.bands.items(), key=lambda kv: TIERS.index(kv[1])),
+            "tier_offers": [
+                (tier, [titles.get(s, s) for s in rules.tier_offers.get(tier, ())])
+                for tier in TIERS
+            ],
+            "rule_rows": [
+                {"rule": r, "offers": [titles.get(s, s) for s in r.offers]} for r in rules.rules
+            ],
+        },
     )
 
 

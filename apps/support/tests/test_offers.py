@@ -61,3 +61,14 @@ def test_offer_page_and_public_api(catalogue):
     assert Client().get("/support/offers/no-such-offer/").status_code == 404
     offers = Client().get("/api/support/offers", {"tier": "intensive"}).json()
     assert offers and {o["tier"] for o in offers} == {"intensive"}
+
+
+def test_triage_rules_page_is_public_and_lists_every_rule(catalogue):
+    from apps.support.services.triage import default_rules
+
+    page = Client().get("/support/triage-rules/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    for rule in default_rules().rules:
+        assert rule.name in body
+    assert "Finance peer review" in body  # offers named by title, not slug
