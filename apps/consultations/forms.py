@@ -219,6 +219,10 @@ class StaffResponseForm(ResponseForm):
         return start_of_day_london(self.cleaned_data["received_on"])
 
 
+class ContactEmailForm(forms.Form):
+    email = forms.EmailField()
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV or XLSX file of offline responses",

@@ -337,6 +337,14 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             "drafts": consultation.responses.drafts().count(),
             "groups": groups,
             "issue_form": forms.IssueForm(),
+            "publish_rows": [
+                ("report_published", "What we heard report", consultation.report_published),
+                (
+                    "responses_published",
+                    "Consented responses (redacted)",
+                    consultation.responses_published,
+                ),
+            ],
             "recent_issues": Issue.objects.filter(consultation=consultation).select_related(
                 "contact", "paper_version", "issued_by"
             )[:20],
@@ -368,6 +376,55 @@ def issue(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.error(request, "Select at least one stakeholder group")
     return redirect("consultations:manage", slug=slug)
+
+
+@staff_only
+@require_POST
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """Publish or withdraw the 'what we heard' report and the consented, redacted responses."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    field = request.POST.get("what")
+    if field in ("report_published", "responses_published"):
+        setattr(consultation, field, request.POST.get("value") == "yes")
+        consultation.save(update_fields=[field])
+        label = "The report" if field == "report_published" else "Consented responses"
+        state = "published" if getattr(consultation, field) else "withdrawn from publication"
+        messages.success(request, f"{label} {state}")
+    return redirect("consultations:manage", slug=slug)
+
+
+@staff_only
+def contacts(request: HttpRequest) -> HttpResponse:
+    """Contact lists by stakeholder group; staff replace placeholder addresses with real ones."""
+    qs = Contact.objects.select_related("council")
+    group = request.GET.get("group", "")
+    if group in dict(StakeholderGroup.choices):
+        qs = qs.filter(group=group)
+    search = request.GET.get("q", "").strip()
+    if search:
+        qs = qs.filter(Q(role__icontains=search) | Q(organisation__icontains=search))
+    if request.method == "POST":
+        contact = get_object_or_404(Contact, pk=request.POST.get("contact"))
+        form = forms.ContactEmailForm(request.POST)
+        if form.is_valid():
+            contact.email = form.cleaned_data["email"]
+            contact.email_is_placeholder = False
+            contact.save(update_fields=["email", "email_is_placeholder"])
+            messages.success(request, f"Address for {contact.role} recorded as verified")
+        else:
+            messages.error(request, "Enter an email address in the correct format")
+        return redirect(request.get_full_path())
+    return render(
+        request,
+        "consultations/contacts.html",
+        {
+            "contacts": qs[:300],
+            "total": qs.count(),
+            "group": group,
+            "q": search,
+            "groups": [g for g in StakeholderGroup.choices if g[0] != "individuals"],
+        },
+    )
 
 
 @staff_only

@@ -68,3 +68,20 @@ def test_new_paper_version_keeps_the_old(client, consultation, make_user):
     assert page.status_code == 302
     assert list(consultation.paper_versions.values_list("version", flat=True)) == [2, 1]
     assert consultation.current_paper().title == "Revised paper"
+
+
+def test_staff_record_a_verified_address_and_publish(client, consultation, make_user):
+    seed_contacts()
+    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
+    contact = Contact.objects.get(group="council_leaders", council__gss_code="E06000039")
+    page = client.get(reverse("consultations:contacts") + "?group=council_leaders&q=Slough")
+    assert "Leader, Slough" in page.content.decode()
+    client.post(reverse("consultations:contacts"), {"contact": contact.pk, "email": "x@y.example"})
+    contact.refresh_from_db()
+    assert contact.email == "x@y.example" and not contact.email_is_placeholder
+    client.post(
+        reverse("consultations:publish", args=[consultation.slug]),
+        {"what": "report_published", "value": "yes"},
+    )
+    consultation.refresh_from_db()
+    assert consultation.report_published and not consultation.responses_published
