@@ -54,10 +54,15 @@ def _observations():
     Observation.objects.bulk_create(rows)
 
 
-def test_watchlist_then_council_early_warning_page(page, sign_in, make_user):
+def test_watchlist_then_council_early_warning_page(page, live_server, make_user):
     _observations()
     make_user(role=Role.PROGRAMME_MANAGER, username="priya")
-    sign_in(page, "priya")
+    # by address rather than "localhost", which Chromium may try over IPv6 first in a sandbox
+    base = live_server.url.replace("://localhost:", "://127.0.0.1:")
+    page.goto(f"{base}/accounts/sign-in/")
+    page.get_by_label("Username").fill("priya")
+    page.get_by_label("Password").fill("test-password-1")
+    page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Early warning").first.click()
     expect(page.locator("h1")).to_contain_text("Watchlist as at")
 
