@@ -50,7 +50,9 @@ class TeamRequestForm(forms.Form):
         help_text="Link the team to an engagement so peers with accounts are deployed to it",
     )
     start_date = forms.DateField(
-        label="First day", help_text="For example, 2026-03-02", widget=forms.DateInput()
+        label="First day",
+        help_text="For example, 2026-03-02",
+        widget=forms.DateInput(format="%Y-%m-%d"),
     )
     days = forms.IntegerField(label="Days", min_value=1, max_value=60, initial=5)
     team_size = forms.IntegerField(label="Peers on the team")
@@ -79,7 +81,10 @@ class TeamRequestForm(forms.Form):
         size = self.fields["team_size"]
         size.initial = rules.default_size
         size.help_text = f"Between {rules.min_size} and {rules.max_size}, leads included"
-        self.fields["start_date"].initial = timezone.localdate() + dt.timedelta(days=42)
+        # ISO text: the shared field template prints values as they are, not through the widget.
+        self.fields["start_date"].initial = (
+            timezone.localdate() + dt.timedelta(days=42)
+        ).isoformat()
 
     def clean_team_size(self):
         rules = load_rules()

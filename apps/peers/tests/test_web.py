@@ -278,3 +278,16 @@ def test_ruling_party_can_be_set_when_control_has_changed(client, make_user, reg
     assert team.ruling_party == "NOC" and team.ruling_party_source.startswith("set by")
     members = [m.peer for m in team.members.all() if m.peer.kind == "member"]
     assert len({p.party for p in members}) == 2  # cross-party under no overall control
+
+
+def test_the_form_offers_a_first_day_it_can_read_back(client, make_user, register):
+    client.force_login(make_user())
+    form = client.get(reverse("peers:team-new")).context["form"]
+    council = Council.objects.get(gss_code=DOVER)
+    data = {
+        "council": council.pk,
+        "start_date": form["start_date"].value(),
+        "days": 5,
+        "team_size": 4,
+    }
+    assert client.post(reverse("peers:team-new"), data).status_code == 302
