@@ -14,6 +14,10 @@ Presolve keeps the model small without losing optimality:
     are kept, S being the seats in the whole batch. Exchange argument: in any solution at most S-1
     other seats are filled, so some kept peer of the signature is unused anywhere, may take the
     place of a dropped one without breaking a coupling rule, and costs no more load.
+  * before that exact model, smaller restrictions (a few per signature) are tried with part of the
+    time; their answer is accepted as optimal only if it meets bounds proved for the whole problem
+    (every engagement staffed, every coverable need covered, load at its floor); otherwise its
+    answer hints the exact model, whose own bound gives the reported gap.
 An engagement that cannot be staffed is left unstaffed (never a half team), and `diagnose` names
 the rule that blocks it.
 """
