@@ -37,6 +37,7 @@ def _allowed(who: str, user) -> bool:
 
 
 def nav_items_for(request: HttpRequest) -> list[dict]:
+    """Entries the user may see; the one whose URL is the longest prefix of the page is active."""
     items = []
     for config in apps.get_app_configs():
         for item in getattr(config, "nav_items", []):
@@ -46,7 +47,10 @@ def nav_items_for(request: HttpRequest) -> list[dict]:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
-            items.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
+            items.append({"label": item.label, "url": url, "active": False})
+    matches = [i for i in items if request.path.startswith(i["url"]) and i["url"] != "/"]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items
 
 
