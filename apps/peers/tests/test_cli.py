@@ -155,3 +155,16 @@ def test_generated_register_runs_through_the_cli(tmp_path):
         "member",
         "officer",
     ]
+
+
+@pytest.mark.django_db
+def test_without_the_councils_register_county_conflicts_are_skipped_and_said_so(tmp_path):
+    from apps.councils.models import Council
+
+    Council.objects.all().delete()  # rolled back after the test
+    out, err = run(tmp_path, eng=ENG.replace(",5,3,", ",5,4,"))
+    assert "Same-county-area conflicts were not checked" in err
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "teams.csv").read_text())))
+    # FIN2 serves Thanet, in Kent like Dover: without the register nobody can tell.
+    assert "FIN2" in {r["peer_id"] for r in rows}
+    assert "needs_covered=2" in out

@@ -109,6 +109,13 @@ def test_an_expired_expert_is_not_chosen():
     assert "FIN2" not in ids(result) and result.team("E1")
 
 
+def test_accreditation_must_have_started_by_the_first_day():
+    pool = [p for p in basic_pool() if p.peer_id != "FIN1"]
+    pool.append(officer("FIN2", "finance", ["finance"], accredited_from=START + dt.timedelta(1)))
+    result = solve([engagement()], pool)
+    assert "FIN2" not in ids(result) and result.team("E1")
+
+
 def test_lead_member_shares_the_ruling_party():
     pool = basic_pool() + [member("CON1", "Con", ["finance", "governance"])]
     result = solve([engagement(party="Lab")], pool)
