@@ -155,6 +155,18 @@ def _history(row: _Row) -> tuple[PriorDeployment, ...]:
     return tuple(out)
 
 
+def _rows(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        return list(read_csv_rows(path, columns))
+    except ImportProblem as problem:
+        raise SchemaErrors([problem]) from problem
+    except UnicodeDecodeError as exc:
+        problem = ImportProblem(str(path), "is not UTF-8 text (save it as CSV UTF-8)")
+        raise SchemaErrors([problem]) from exc
+    except csv.Error as exc:
+        raise SchemaErrors([ImportProblem(str(path), f"is not readable CSV ({exc})")]) from exc
+
+
 def _finish(problems: list[ImportProblem]) -> None:
     if problems:
         raise SchemaErrors(problems[:MAX_PROBLEMS])
@@ -166,10 +178,7 @@ def read_peers(path: Path | str) -> list[PeerRecord]:
     problems: list[ImportProblem] = []
     peers: list[PeerRecord] = []
     seen: dict[str, int] = {}
-    try:
-        rows = list(read_csv_rows(path, PEER_COLUMNS))
-    except ImportProblem as problem:
-        raise SchemaErrors([problem]) from problem
+    rows = _rows(path, PEER_COLUMNS)
     for number, raw in rows:
         row = _Row(path, number, raw, problems)
         peer_id = row.text("peer_id", required=True)
@@ -223,10 +232,7 @@ def read_engagements(path: Path | str, rules: TeamRules) -> list[EngagementReque
     problems: list[ImportProblem] = []
     out: list[EngagementRequest] = []
     seen: dict[str, int] = {}
-    try:
-        rows = list(read_csv_rows(path, ENGAGEMENT_COLUMNS))
-    except ImportProblem as problem:
-        raise SchemaErrors([problem]) from problem
+    rows = _rows(path, ENGAGEMENT_COLUMNS)
     for number, raw in rows:
         row = _Row(path, number, raw, problems)
         eid = row.text("engagement_id", required=True)

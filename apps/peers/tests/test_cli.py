@@ -168,3 +168,17 @@ def test_without_the_councils_register_county_conflicts_are_skipped_and_said_so(
     # FIN2 serves Thanet, in Kent like Dover: without the register nobody can tell.
     assert "FIN2" in {r["peer_id"] for r in rows}
     assert "needs_covered=2" in out
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_not_utf8_is_refused_by_name(tmp_path):
+    (tmp_path / "peers.csv").write_bytes(PEERS.replace("Test", "Tést").encode("utf-16"))
+    (tmp_path / "eng.csv").write_text(ENG)
+    with pytest.raises(CommandError) as info:
+        call_command(
+            "build_teams",
+            peers=tmp_path / "peers.csv",
+            engagements=tmp_path / "eng.csv",
+            out=tmp_path / "teams.csv",
+        )
+    assert "peers.csv" in str(info.value) and "UTF-8" in str(info.value)
