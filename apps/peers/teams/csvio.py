@@ -80,6 +80,13 @@ class _Row:
             self.bad(column, "is empty")
         return value
 
+    def unique_id(self, column: str, seen: dict[str, int]) -> str:
+        value = self.text(column, required=True)
+        if value in seen:
+            self.bad(column, f"{value!r} already used on row {seen[value]}")
+        seen.setdefault(value, self.number)
+        return value
+
     def choice(self, column: str, allowed: Sequence[str]) -> str:
         value = self.text(column).lower()
         if value not in allowed:
@@ -181,10 +188,7 @@ def read_peers(path: Path | str) -> list[PeerRecord]:
     rows = _rows(path, PEER_COLUMNS)
     for number, raw in rows:
         row = _Row(path, number, raw, problems)
-        peer_id = row.text("peer_id", required=True)
-        if peer_id in seen:
-            row.bad("peer_id", f"{peer_id!r} already used on row {seen[peer_id]}")
-        seen.setdefault(peer_id, number)
+        peer_id = row.unique_id("peer_id", seen)
         kind = row.choice("kind", KINDS)
         role = row.text("role").lower()
         party = row.text("party")
@@ -235,10 +239,7 @@ def read_engagements(path: Path | str, rules: TeamRules) -> list[EngagementReque
     rows = _rows(path, ENGAGEMENT_COLUMNS)
     for number, raw in rows:
         row = _Row(path, number, raw, problems)
-        eid = row.text("engagement_id", required=True)
-        if eid in seen:
-            row.bad("engagement_id", f"{eid!r} already used on row {seen[eid]}")
-        seen.setdefault(eid, number)
+        eid = row.unique_id("engagement_id", seen)
         party = row.text("ruling_party", required=True)
         if party and not PARTY.match(party):
             row.bad("ruling_party", f"{party!r} is not a party code or NOC")
