@@ -167,6 +167,9 @@ def list_peers(
 def build(request, body: BuildIn):
     permissions.require(permissions.can_view_peer_register(request.user))
     rules = load_rules()
+    ids = [e.engagement_id for e in body.engagements]
+    if len(set(ids)) != len(ids) or not ids:
+        raise HttpError(422, "engagement_id values must be present and unique")
     requests = []
     for e in body.engagements:
         council = Council.objects.filter(gss_code=e.council_gss).first()
