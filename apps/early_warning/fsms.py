@@ -22,7 +22,7 @@ from apps.core.importers import ImportProblem
 from .engine.framework import Framework, available_frameworks, load_framework
 
 FSMS_FRAMEWORKS = ("nys_fsms_2017_municipal", "nys_fsms_2017_school")
-_YEAR = re.compile(r"\b(?:CY|FY)\s*(\d{4})\b", re.IGNORECASE)
+_YEAR = re.compile(r"^\s*(?:(?:CY|FY)\s*)?((?:19|20)\d{2})(?:\.0)?\s*$", re.IGNORECASE)
 _POINTS_HEADER = re.compile(r"^ind\s*\d+$")
 
 
@@ -76,10 +76,11 @@ def locate(path: Path, sheets: dict[str, list[list]], sheet_name: str) -> SheetT
     rows = sheets[sheet_name]
     for index, row in enumerate(rows[:30]):
         cells = [_norm(c).replace(" ", "") for c in row]
-        if "municode" in cells and "entityname" in cells:
+        names = [c for c in ("entityname", "entity", "name") if c in cells]
+        if "municode" in cells and names:
             header_row = index
             code_col = cells.index("municode")
-            name_col = cells.index("entityname")
+            name_col = cells.index(names[0])
             break
     else:
         raise ImportProblem(

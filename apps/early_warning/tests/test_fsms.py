@@ -85,3 +85,19 @@ def test_not_a_workbook_is_refused(tmp_path):
     path.write_text("this is not a spreadsheet")
     with pytest.raises(ImportProblem, match="not a readable Excel workbook"):
         score_workbook(path)
+
+
+def test_columns_are_found_by_header_not_position(tmp_path):
+    """Swapping two input columns (headers and values) changes nothing in the scores."""
+    source = FSMS_DIR / "2019-school-all-data-workbook.xls"
+    plain = _small_copy(source, tmp_path / "plain.xlsx", keep=60)
+    swapped = _small_copy(source, tmp_path / "swapped.xlsx", keep=60)
+    book = openpyxl.load_workbook(swapped)
+    sheet = book["Indicator 1"]
+    for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row):
+        row[3].value, row[4].value = row[4].value, row[3].value  # columns D and E
+    book.save(swapped)
+    before = score_workbook(plain, with_published=False).scores.sort("entity")
+    after = score_workbook(swapped, with_published=False).scores.sort("entity")
+    assert before["score"].to_list() == after["score"].to_list()
+    assert before["unassigned_fund_balance__points"].sum() > 0
