@@ -215,7 +215,7 @@ class Issue(models.Model):
     """The paper (a version) went to a contact at a moment, by a person; emailed or not."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="issues")
-    paper_version = models.ForeignKey(PaperVersion, on_delete=models.PROTECT)
+    paper_version = models.ForeignKey(PaperVersion, on_delete=models.CASCADE)
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="issues")
     issued_at = models.DateTimeField(default=timezone.now)
     issued_by = models.ForeignKey(

@@ -542,6 +542,17 @@ def _themes_from_demo(
     theme_service.map_rest(question)
 
 
+def _issue(consultation: Consultation, paper: PaperVersion) -> None:
+    """Record the paper as issued to every contact on its publication morning (demo)."""
+    from apps.consultations.models import Issue
+    from apps.consultations.services.issuing import issue_paper
+
+    groups = [g for g in StakeholderGroup.values if g != StakeholderGroup.INDIVIDUALS]
+    issue_paper(consultation, paper, groups)
+    when = start_of_day_london(paper.published_on or consultation.opens_on) + dt.timedelta(hours=9)
+    Issue.objects.filter(paper_version=paper).update(issued_at=min(when, timezone.now()))
+
+
 @transaction.atomic
 def create_demo(stdout=None) -> None:
     today = timezone.localdate()
@@ -559,7 +570,7 @@ def create_demo(stdout=None) -> None:
             closes_on=today + dt.timedelta(days=76),
             contact_officer="Programme manager, sector-led improvement (demo)",
         )
-        PaperVersion.objects.create(
+        paper = PaperVersion.objects.create(
             consultation=c,
             version=1,
             title="Sector Led Help – Consultation framework",
@@ -567,6 +578,7 @@ def create_demo(stdout=None) -> None:
             published_on=c.opens_on,
             attribution=ATTRIBUTION,
         )
+        _issue(c, paper)
         qs = _questions(c)
         _responses(c, qs, n=18, seed=7, campaign=0, late=0)
         _meetings(c, qs, polis=False)
@@ -590,7 +602,7 @@ def create_demo(stdout=None) -> None:
             "agreed period, through a single front door in each region, with accredited peers at "
             "its heart, shared early warning information and funded support for small councils.",
         )
-        PaperVersion.objects.create(
+        first = PaperVersion.objects.create(
             consultation=c,
             version=1,
             title="Sector Led Help – Consultation framework (draft)",
@@ -598,7 +610,7 @@ def create_demo(stdout=None) -> None:
             published_on=opens,
             attribution=ATTRIBUTION,
         )
-        PaperVersion.objects.create(
+        second = PaperVersion.objects.create(
             consultation=c,
             version=2,
             title="Sector Led Help – Consultation framework (revised after reference group)",
@@ -606,6 +618,8 @@ def create_demo(stdout=None) -> None:
             published_on=opens + dt.timedelta(days=7),
             attribution=ATTRIBUTION,
         )
+        _issue(c, first)
+        _issue(c, second)
         qs = _questions(c)
         truth = _responses(c, qs, n=70, seed=11, campaign=12, late=3)
         _meetings(c, qs, polis=True)

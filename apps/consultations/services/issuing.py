@@ -40,6 +40,7 @@ def issue_paper(
     link = base_url + reverse("consultations:detail", args=[consultation.slug])
     issued = emailed = 0
     connection = get_connection()
+    records = []
     for contact in contacts.exclude(pk__in=already):
         send = bool(contact.email) and not contact.email_is_placeholder
         if send:
@@ -55,14 +56,17 @@ def issue_paper(
                 connection=connection,
             )
             emailed += 1
-        Issue.objects.create(
-            consultation=consultation,
-            paper_version=paper,
-            contact=contact,
-            issued_at=now,
-            issued_by=user,
-            emailed=send,
-            note="" if send else "Placeholder address: recorded as issued, not emailed",
+        records.append(
+            Issue(
+                consultation=consultation,
+                paper_version=paper,
+                contact=contact,
+                issued_at=now,
+                issued_by=user,
+                emailed=send,
+                note="" if send else "Placeholder address: recorded as issued, not emailed",
+            )
         )
         issued += 1
+    Issue.objects.bulk_create(records)
     return IssueResult(issued=issued, emailed=emailed, already=len(already))
