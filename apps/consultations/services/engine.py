@@ -82,7 +82,7 @@ def discover(texts: Sequence[str], k: int | None = None) -> list[ProposedTheme]:
     engine = _find("discover_themes")
     if engine is not None:
         try:
-            kwargs = {"k": k} if k else {}
+            kwargs = {"n_themes": k} if k else {}
             return [_as_proposed(t, len(texts)) for t in engine(list(texts), **kwargs)]
         except Exception:  # noqa: BLE001 - fall back rather than leave staff without themes
             pass
@@ -326,14 +326,13 @@ def quotes(texts: Sequence[str], k: int = 3) -> list[int]:
     fuller answers with specifics (numbers, examples), and never two copies of a template."""
     if not texts:
         return []
-    engine = _find("quotes")
+    ranked: list[int] | None = None
+    engine = _find("evidence_rich_quotes")
     if callable(engine):
         try:
-            picked = [int(i) for i in engine(list(texts), k=k)]
-            if picked and all(0 <= i < len(texts) for i in picked):
-                return picked[:k]
+            ranked = [int(i) for i in engine(list(texts), list(range(len(texts))), k=3 * k)]
         except Exception:  # noqa: BLE001
-            pass
+            ranked = None
     if len(texts) <= k:
         return list(range(len(texts)))
     _, matrix = _vectorise(texts)
@@ -347,8 +346,11 @@ def quotes(texts: Sequence[str], k: int = 3) -> list[int]:
         [any(ch.isdigit() for ch in t) or "for example" in t.lower() for t in texts]
     )
     score = centrality + 0.35 * richness + 0.1 * specifics - 0.5 * (words < 6)
+    order = list(np.argsort(score)[::-1])
+    if ranked:  # the analysis package's evidence ranking first, then ours to fill up
+        order = ranked + [i for i in order if i not in set(ranked)]
     chosen: list[int] = []
-    for i in np.argsort(score)[::-1]:
+    for i in order:
         # never two copies of a template: skip anything nearly the same as a quote already chosen
         if chosen and float((dense[chosen] @ dense[i]).max()) >= 0.8:
             continue
@@ -411,22 +413,36 @@ NEGATIVE = set(
 )
 
 
-def sentiment(texts: Sequence[str]) -> list[float]:
-    """Sentiment per text in [-1, 1]: the analysis package's if present, else a small transparent
-    word-list score (positive minus negative words over their total), rough by design."""
-    engine = _find("sentiment")
+def readings(texts: Sequence[str]) -> list[tuple[str, float]]:
+    """(stance, sentiment score) per text: stance is agree / disagree / mixed / none. The analysis
+    package's lexicon reader when present (negation-aware), else a small transparent word-list
+    score (positive minus negative words over their total), rough by design."""
+    engine = _find("read_sentiment")
     if callable(engine):
         try:
-            return [float(s) for s in engine(list(texts))]
+            out = []
+            for text in texts:
+                reading = engine(text)
+                out.append((str(reading.stance), float(reading.score)))
+            return out
         except Exception:  # noqa: BLE001
             pass
-    scores = []
+    result = []
     for text in texts:
         tokens = [t.strip(".,;:!?()\"'").lower() for t in text.split()]
         pos = sum(t in POSITIVE for t in tokens)
         neg = sum(t in NEGATIVE for t in tokens)
-        scores.append(0.0 if pos + neg == 0 else (pos - neg) / (pos + neg))
-    return scores
+        stance = (
+            "agree"
+            if "agree" in tokens or "support" in tokens
+            else ("disagree" if "disagree" in tokens or "oppose" in tokens else "none")
+        )
+        result.append((stance, 0.0 if pos + neg == 0 else (pos - neg) / (pos + neg)))
+    return result
+
+
+def sentiment(texts: Sequence[str]) -> list[float]:
+    return [score for _, score in readings(texts)]
 
 
 STOP_WORDS = set(

@@ -119,7 +119,7 @@ def split(theme: Theme) -> list[Theme]:
     assignments = list(theme.assignments.select_related("answer"))
     if len(assignments) < 4:
         return [theme]
-    parts = engine.fallback_discover([a.answer.text for a in assignments], k=2)
+    parts = engine.discover([a.answer.text for a in assignments], k=2)
     if len(parts) < 2:
         return [theme]
     created = []
@@ -268,16 +268,19 @@ def theme_quotes(theme: Theme, k: int = 3) -> list[Answer]:
 
 
 def question_sentiment(question: Question) -> dict[str, float] | None:
+    """Tone and stance of one question's free text, in per cent of answers."""
     answers = list(text_answers(question))
     if not answers:
         return None
-    scores = engine.sentiment([a.text for a in answers])
-    n = len(scores)
+    readings = engine.readings([a.text for a in answers])
+    n = len(readings)
     return {
         "answers": n,
-        "positive": round(100 * sum(s > 0.1 for s in scores) / n),
-        "negative": round(100 * sum(s < -0.1 for s in scores) / n),
-        "mean": round(sum(scores) / n, 2),
+        "positive": round(100 * sum(s > 0 for _, s in readings) / n),
+        "negative": round(100 * sum(s < 0 for _, s in readings) / n),
+        "agree": round(100 * sum(st == "agree" for st, _ in readings) / n),
+        "disagree": round(100 * sum(st == "disagree" for st, _ in readings) / n),
+        "mean": round(sum(s for _, s in readings) / n, 2),
     }
 
 
