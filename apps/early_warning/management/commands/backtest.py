@@ -52,6 +52,12 @@ class Command(BaseCommand):
             help="also evaluate the pillar-weight grid with leave-one-event-out (JSON to stderr)",
         )
 
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except BrokenPipeError:  # e.g. piped into `head`: stop quietly
+            return None
+
     def handle(self, *args, events: Path, framework=None, calibrate: bool = False, **options):
         try:
             loaded = load_events(events)

@@ -26,6 +26,12 @@ class Command(BaseCommand):
             help="also report agreement with the workbook's published Summary sheet (stderr)",
         )
 
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except BrokenPipeError:  # e.g. piped into `head`: stop quietly
+            return None
+
     def handle(self, *args, workbook: Path, compare: bool = False, **options) -> None:
         try:
             result = score_workbook(workbook)

@@ -35,6 +35,12 @@ class Command(BaseCommand):
             help="leave out confidential soft-intelligence notes",
         )
 
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except BrokenPipeError:  # e.g. piped into `head`: stop quietly
+            return None
+
     def handle(self, *args, as_at=None, framework=None, fmt="csv", published_only=False, **kw):
         day = parse_date(as_at) if as_at else dt.date.today()
         try:
