@@ -1,249 +1,168 @@
-"""Analysis: tallies by stakeholder group, themes a person shapes, coding and mapping, quotes."""
+"""The analysis package: campaigns, themes, mapping, quotes, sentiment (plain Python, no DB)."""
 
+from __future__ import annotations
+
+import numpy as np
 import pytest
-from django.urls import reverse
-from django.utils import timezone
 
-from apps.accounts.models import Role
-from apps.consultations.models import (
-    Answer,
-    CodedAnswer,
-    CodingSource,
-    Response,
-    StakeholderGroup,
-    Theme,
-    ThemeAssignment,
+from apps.consultations.analysis import (
+    ThemeMapper,
+    decode,
+    discover_themes,
+    evidence_rich_quotes,
+    find_campaigns,
+    merge_themes,
+    read_sentiment,
+    rename_theme,
+    split_theme,
 )
-from apps.consultations.services import tallies, themes
-from apps.consultations.services.redaction import redact
 
-TEXTS = {
-    "funding": [
-        "Small councils cannot pay for peer support; a national fund is needed.",
-        "There must be funding for improvement support, budgets are stretched.",
-        "The department must transfer the improvement budget and funding with the responsibility.",
-        "Without funding district councils cannot buy interim capacity or peer support.",
-        "Funding for peer support should come from the national improvement budget.",
-    ],
-    "inspection": [
-        "Inspectorates should co-ordinate their inspection visits to avoid duplication.",
-        "Reduce the inspection burden where an improvement board is in place.",
-        "Duplication between inspectorates wastes officer time; co-ordinate inspection.",
-        "One joined-up inspection programme instead of three separate inspection visits.",
-        "Inspection should be lighter and co-ordinated when the sector is engaged.",
-    ],
-}
+TEMPLATE = (
+    "I object to the proposed framework because it adds reporting burdens on small district "
+    "councils without any extra funding, and peer challenge should stay voluntary."
+)
+OWN_WORDS = [
+    "The regional meetings were useful and we welcome the emphasis on peer support.",
+    "Please publish the indicators so residents can see how their council compares.",
+    "Inspectorates should share data earlier so problems are spotted before they escalate.",
+    "We would like more clarity on how the programme manager allocates support days.",
+    "Funding for improvement should follow need, not the size of the council.",
+    "Our council found the diagnostic visit thorough and the follow-up slow.",
+]
 
 
-def test_tally_counts_options_by_group_including_zeros():
-    rows = [
-        ("council_leaders", ["Agree"]),
-        ("individuals", ["Agree"]),
-        ("individuals", ["Disagree"]),
-        ("council_leaders", ["Strongly agree"]),
+def test_fifty_copies_of_one_text_make_one_group_of_fifty_and_nothing_is_dropped():
+    texts = OWN_WORDS[:3] + [TEMPLATE] * 50 + OWN_WORDS[3:]
+    groups = find_campaigns(texts)
+    assert len(groups) == 1
+    assert len(groups[0]) == 50
+    assert sorted(groups[0]) == list(range(3, 53))
+
+
+def test_template_with_small_edits_and_case_changes_joins_the_campaign():
+    variants = [
+        TEMPLATE,
+        TEMPLATE.upper(),
+        TEMPLATE.replace("small district", "smaller district"),
+        "Dear Sir, " + TEMPLATE + " Yours, Jane Smith",
+        TEMPLATE.replace(",", "").replace(".", "!"),
     ]
-    table = tallies.tally(rows, ["Strongly agree", "Agree", "Disagree", "Strongly disagree"])
-    assert list(table.columns) == ["Council leaders", "Individuals", "All"]
-    assert table.loc["Agree", "Council leaders"] == 1
-    assert table.loc["Agree", "All"] == 2
-    assert table.loc["Strongly disagree", "All"] == 0
+    groups = find_campaigns(variants + OWN_WORDS)
+    assert groups == [[0, 1, 2, 3, 4]]
 
 
-def test_tally_counts_multiple_choices_per_respondent():
-    table = tallies.tally(
-        [("individuals", ["Trust", "Clarity"]), ("individuals", ["Trust"])],
-        ["Trust", "Clarity", "Early warning"],
-    )
-    assert table.loc["Trust", "All"] == 2 and table.loc["Clarity", "All"] == 1
+def test_distinct_responses_make_no_campaign_and_empty_texts_are_not_a_campaign():
+    assert find_campaigns(OWN_WORDS + ["", "  ", ""]) == []
+    assert find_campaigns([]) == []
 
 
-def test_agreement_index():
-    rows = [
-        ("council_leaders", ["Strongly agree"]),
-        ("council_leaders", ["Agree"]),
-        ("individuals", ["Strongly disagree"]),
+def test_exact_only_mode_with_threshold_one():
+    texts = [TEMPLATE, TEMPLATE + " Thanks.", TEMPLATE.lower()]
+    assert find_campaigns(texts, threshold=1.0) == [[0, 2]]
+
+
+def _toy_corpus():
+    parking = [
+        f"Not enough parking for bicycles near the {p}, we need more stands"
+        for p in ("station", "library", "market", "school", "town hall", "pool")
     ]
-    table = tallies.agreement_index(rows)
-    assert table.loc["Council leaders", "mean score"] == 1.5
-    assert table.loc["Individuals", "% disagree"] == 100
-    assert table.loc["All", "respondents"] == 3
+    lights = [
+        f"The traffic lights at the {p} junction make cyclists wait far too long"
+        for p in ("north", "south", "east", "west", "river", "bridge")
+    ]
+    potholes = [
+        f"Potholes and cracks on the cycle path along the {p} are dangerous"
+        for p in ("canal", "park", "high street", "ring road", "harbour", "forest")
+    ]
+    return parking + lights + potholes, [0] * 6 + [1] * 6 + [2] * 6
 
 
-def test_redaction_removes_contact_details_and_detectable_names():
-    text = (
-        "Please contact Cllr Jane Smith on 020 7664 3188 or jane.smith@council.gov.uk. "
-        "My name is Peter Jones and I live at SW1P 3HZ. Mr Brown agreed. Call +44 7733 113251"
-    )
-    out = redact(text, known_names=["Peter Jones"])
-    for leaked in [
-        "Jane",
-        "Smith",
-        "3188",
-        "jane.smith",
-        "Peter",
-        "Jones",
-        "SW1P",
-        "Brown",
-        "113251",
-    ]:
-        assert leaked not in out, (leaked, out)
-    assert "[email removed]" in out and "[phone removed]" in out and "[name removed]" in out
-    assert redact("The framework is clear.") == "The framework is clear."
+def test_discover_themes_finds_the_planted_themes_with_keywords_and_quotes():
+    texts, truth = _toy_corpus()
+    themes = discover_themes(texts, n_themes=3, seed=0)
+    assert sorted(t.size for t in themes) == [6, 6, 6]
+    for theme in themes:
+        assert len({truth[i] for i in theme.members}) == 1
+        assert theme.keywords and theme.label
+        assert set(theme.quotes) <= set(theme.members)
+    joined = " ".join(w for t in themes for w in t.keywords)
+    assert "parking" in joined and "lights" in joined
 
 
-@pytest.fixture
-def themed(consultation):
-    question = consultation.questions.get(number=5)
-    now = timezone.now()
-    truth = {}
-    for label, texts in TEXTS.items():
-        for i, text in enumerate(texts * 2):
-            r = Response.objects.create(
-                consultation=consultation,
-                submitted_at=now,
-                group=StakeholderGroup.INDIVIDUALS if i % 2 else StakeholderGroup.COUNCIL_LEADERS,
-                consent_to_publish=True,
-            )
-            truth[Answer.objects.create(response=r, question=question, text=f"{text} ({i})").pk] = (
-                label
-            )
-    return question, truth
+def test_rename_merge_split():
+    texts, _ = _toy_corpus()
+    themes = discover_themes(texts, n_themes=3, seed=0)
+    rename_theme(themes[0], "Cycle parking", "Stands and shelters")
+    assert themes[0].label == "Cycle parking"
+    merged = merge_themes(themes[:2], label="Infrastructure", texts=texts)
+    assert sorted(merged.members) == sorted(themes[0].members + themes[1].members)
+    parts = split_theme(merged, texts, k=2, seed=0)
+    assert sorted(m for p in parts for m in p.members) == sorted(merged.members)
+    assert {frozenset(p.members) for p in parts} == {
+        frozenset(themes[0].members),
+        frozenset(themes[1].members),
+    }
+    with pytest.raises(ValueError):
+        split_theme(themes[0], texts, k=7)
 
 
-@pytest.mark.django_db
-def test_discovery_proposes_themes_covering_every_answer(themed):
-    question, truth = themed
-    job = themes.run_discovery(question, k=2)
-    assert job.status == "done"
-    assert question.themes.count() == 2
-    covered = set(
-        ThemeAssignment.objects.filter(theme__question=question).values_list("answer_id", flat=True)
-    )
-    assert covered == set(truth)
+def test_decode_always_gives_one_theme_and_adds_close_ones():
+    proba = np.array([[0.09, 0.2, 0.05], [0.9, 0.8, 0.1], [0, 0, 0]])
+    assert decode(proba, 0.5).tolist() == [[0, 1, 0], [1, 1, 0], [0, 0, 0]]
 
 
-@pytest.mark.django_db
-def test_merge_and_split(themed):
-    question, _ = themed
-    themes.run_discovery(question, k=3)
-    a, b, c = question.themes.order_by("pk")
-    total = ThemeAssignment.objects.filter(theme__question=question).values("answer").distinct()
-    merged = themes.merge([a, b], name="Merged")
-    assert merged.name == "Merged" and merged.agreed
-    assert question.themes.count() == 2
-    parts = themes.split(merged)
-    assert len(parts) == 2 and question.themes.count() == 3
-    after = ThemeAssignment.objects.filter(theme__question=question).values("answer").distinct()
-    assert after.count() == total.count()  # no answer lost on the way
+def test_mapper_learns_from_codes_and_handles_themes_with_zero_or_one_example():
+    texts, truth = _toy_corpus()
+    themes = ["parking", "lights", "surface", "never coded"]
+    mapper = ThemeMapper(texts, themes, seed=0)
+    first = mapper.next_to_code(3)
+    assert len(set(first)) == 3
+    # code two parking and two lights responses, and only ONE surface response
+    for i in (0, 1, 6, 7):
+        mapper.code(i, [themes[truth[i]]])
+    mapper.code(12, ["surface"])
+    predicted = mapper.predicted_themes()
+    assert all(len(p) >= 1 for p in predicted)
+    assert predicted[5] == ["parking"] and predicted[11] == ["lights"]
+    proba = mapper.predict_proba()
+    for i in range(13, 18):  # learnt from a single example: the top theme of every surface text
+        assert proba[i].argmax() == 2 and "surface" in predicted[i]
+    assert not any("never coded" in p for p in predicted)
+    assert "never coded" in mapper.themes_needing_examples()
+    nxt = mapper.next_to_code(2)
+    assert not set(nxt) & set(mapper.coded_indices.tolist())
 
 
-@pytest.mark.django_db
-def test_person_codes_then_mapper_maps_the_rest_without_overwriting(themed):
-    question, truth = themed
-    funding = Theme.objects.create(question=question, name="Funding", agreed=True)
-    inspection = Theme.objects.create(question=question, name="Inspection", agreed=True)
-    by_label = {"funding": funding, "inspection": inspection}
-    asked = []
-    for _ in range(4):
-        answer = themes.next_to_code(question, k=1)[0]
-        assert not hasattr(answer, "coded")
-        asked.append(answer.pk)
-        themes.code_answer(answer, [by_label[truth[answer.pk]]])
-    assert len(set(asked)) == 4  # never asks twice about the same answer
-    # A person decides one answer fits no theme: it stays unthemed.
-    nothing = themes.next_to_code(question, k=1)[0]
-    themes.code_answer(nothing, [])
-    result = themes.map_rest(question)
-    assert result.mapped == len(truth) - 5
-    found = labels = 0
-    for answer_id, label in truth.items():
-        got = set(
-            ThemeAssignment.objects.filter(answer_id=answer_id).values_list(
-                "theme__name", flat=True
-            )
-        )
-        if answer_id in asked or answer_id == nothing.pk:
-            continue
-        found += by_label[label].name in got
-        labels += len(got)
-    mapped = len(truth) - 5
-    assert found >= 0.8 * mapped  # the right theme is among those mapped (multi-label)
-    assert labels <= 1.6 * mapped  # ... without giving every answer every theme
-    assert not ThemeAssignment.objects.filter(answer=nothing).exists()
-    assert ThemeAssignment.objects.filter(source=CodingSource.PERSON).count() == 4
-    assert CodedAnswer.objects.count() == 5
+def test_mapper_rejects_unknown_themes_and_bad_indices():
+    mapper = ThemeMapper(["a b c", "d e f"], ["x"])
+    with pytest.raises(ValueError):
+        mapper.code(0, ["y"])
+    with pytest.raises(IndexError):
+        mapper.code(5, ["x"])
 
 
-@pytest.mark.django_db
-def test_quotes_are_distinct_and_from_the_theme(themed):
-    question, truth = themed
-    theme = Theme.objects.create(question=question, name="Funding")
-    for answer_id, label in truth.items():
-        if label == "funding":
-            ThemeAssignment.objects.create(answer_id=answer_id, theme=theme, source="person")
-    quotes = themes.theme_quotes(theme, k=3)
-    assert len(quotes) == 3
-    assert all(truth[q.pk] == "funding" for q in quotes)
-    assert len({q.text.rsplit(" (", 1)[0] for q in quotes}) == 3
+def test_evidence_rich_quotes_prefer_reasons_and_show_duplicates_once():
+    texts = [
+        "Good.",
+        "We support the framework because peer challenge helped us in 2023, for example on "
+        "budget setting.",
+        "We support the framework because peer challenge helped us in 2023, for example on "
+        "budget setting.",
+        "Fine by us.",
+    ]
+    assert evidence_rich_quotes(texts, [0, 1, 2, 3], k=2)[0] == 1
+    assert 2 not in evidence_rich_quotes(texts, [0, 1, 2, 3], k=2)
 
 
-@pytest.mark.django_db
-def test_analysis_pages_render_for_staff(client, themed, make_user):
-    question, _ = themed
-    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
-    slug = question.consultation.slug
-    r = Response.objects.first()
-    Answer.objects.create(
-        response=r, question=question.consultation.questions.get(number=1), choices=["Agree"]
-    )
-    page = client.get(reverse("consultations:analysis", args=[slug])).content.decode()
-    assert "<svg" in page and "Answers to question 1 by stakeholder group" in page
-    client.post(reverse("consultations:theme_action", args=[slug, 5]), {"action": "discover"})
-    assert question.themes.exists()
-    panel = client.get(reverse("consultations:code", args=[slug, 5]), HTTP_HX_REQUEST="true")
-    assert 'name="answer"' in panel.content.decode() and "<html" not in panel.content.decode()
-    answer_id = int(panel.content.decode().split('name="answer" value="')[1].split('"')[0])
-    theme = question.themes.first()
-    nxt = client.post(
-        reverse("consultations:code", args=[slug, 5]),
-        {"answer": answer_id, "themes": [theme.pk]},
-        HTTP_HX_REQUEST="true",
-    )
-    assert (
-        nxt.status_code == 200 and f'name="answer" value="{answer_id}"' not in nxt.content.decode()
-    )
-    assert ThemeAssignment.objects.get(answer_id=answer_id).source == CodingSource.PERSON
-    edited = client.post(
-        reverse("consultations:theme_edit", args=[slug, 5, theme.pk]),
-        {"name": "Money", "description": "Funding for support"},
-        HTTP_HX_REQUEST="true",
-    )
-    assert "Money" in edited.content.decode()
-    theme.refresh_from_db()
-    assert theme.name == "Money" and theme.agreed
-    assert client.get(reverse("consultations:themes", args=[slug, 5])).status_code == 200
-
-
-@pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
-def test_large_jobs_run_in_background_with_progress(themed, monkeypatch, client, make_user):
-    import time as _time
-
-    from apps.consultations.models import AnalysisJob
-
-    question, truth = themed
-    monkeypatch.setattr(themes, "BACKGROUND_FROM", 1)
-    job = themes.start(question, "discovery", k=2)
-    deadline = _time.monotonic() + 60
-    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
-    url = reverse("consultations:job", args=[job.pk])
-    while _time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.status in ("done", "failed"):
-            break
-        assert "Theme discovery" in client.get(url, HTTP_HX_REQUEST="true").content.decode()
-        _time.sleep(0.2)
-    assert job.status == AnalysisJob.Status.DONE, job.message
-    assert question.themes.count() == 2
-    finished = client.get(url, HTTP_HX_REQUEST="true")
-    assert finished["HX-Refresh"] == "true"
+@pytest.mark.parametrize(
+    ("text", "stance", "sentiment"),
+    [
+        ("We strongly agree with the proposals.", "agree", "neutral"),
+        ("We do not support this; it is burdensome and unclear.", "disagree", "negative"),
+        ("The staff were very kind and helpful.", "none", "positive"),
+        ("The guidance was not helpful.", "none", "negative"),
+    ],
+)
+def test_sentiment_lexicon(text, stance, sentiment):
+    reading = read_sentiment(text)
+    assert (reading.stance, reading.sentiment) == (stance, sentiment)
