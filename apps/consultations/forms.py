@@ -328,3 +328,51 @@ class FrameworkChangeForm(forms.Form):
         from apps.consultations.models import Theme
 
         self.fields["theme"].queryset = Theme.objects.filter(question__consultation=consultation)
+
+
+class ConsultationForm(forms.ModelForm):
+    """A new consultation (or its dates and summary): dates are London days, closing at 23:59."""
+
+    opens_on = forms.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"], help_text="DD/MM/YYYY")
+    closes_on = forms.DateField(
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text="DD/MM/YYYY. Closes at 11:59pm London time on this day",
+    )
+
+    class Meta:
+        model = Consultation
+        fields = ["title", "summary", "opens_on", "closes_on", "contact_officer"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            self.add_error("closes_on", "The closing date must be on or after the opening date")
+        return data
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label="Question", widget=forms.Textarea(attrs={"rows": 2}))
+    hint = forms.CharField(required=False, label="Hint (optional)")
+    kind = forms.ChoiceField(label="Type of answer", choices=QuestionKind.choices)
+    options = forms.CharField(
+        required=False,
+        label="Options, one per line",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For single choice, multiple choice and choice plus free text",
+    )
+    required = forms.BooleanField(required=False, label="An answer is required")
+
+    def clean(self):
+        data = super().clean()
+        options = [line.strip() for line in data.get("options", "").splitlines() if line.strip()]
+        kind = data.get("kind")
+        if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.CHOICE_TEXT):
+            if len(options) < 2:
+                self.add_error("options", "Give at least two options, one per line")
+            elif len(set(o.lower() for o in options)) != len(options):
+                self.add_error("options", "Each option must be different")
+        else:
+            options = []
+        data["option_list"] = options
+        return data

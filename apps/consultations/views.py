@@ -379,6 +379,62 @@ def issue(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @staff_only
+def consultation_new(request: HttpRequest) -> HttpResponse:
+    from django.utils.text import slugify
+
+    form = forms.ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        consultation = form.save(commit=False)
+        base = slugify(consultation.title)[:70] or "consultation"
+        slug, n = base, 1
+        while Consultation.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        consultation.slug = slug
+        consultation.save()
+        messages.success(request, "Consultation created: add the paper and the questions")
+        return redirect("consultations:questions", slug=slug)
+    return render(request, "consultations/consultation_form.html", {"form": form})
+
+
+@staff_only
+def questions(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add questions; a question nobody has answered yet may be removed."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    form = forms.QuestionForm(request.POST or None)
+    if request.method == "POST" and "delete" in request.POST:
+        question = get_object_or_404(consultation.questions, pk=request.POST["delete"])
+        if question.answers.exists():
+            messages.error(request, "This question has answers, so it cannot be removed")
+        else:
+            question.delete()
+            messages.success(request, "Question removed")
+        return redirect("consultations:questions", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        last = consultation.questions.order_by("-number").first()
+        Question.objects.create(
+            consultation=consultation,
+            number=(last.number + 1) if last else 1,
+            text=form.cleaned_data["text"],
+            hint=form.cleaned_data["hint"],
+            kind=form.cleaned_data["kind"],
+            options=form.cleaned_data["option_list"],
+            required=form.cleaned_data["required"],
+        )
+        messages.success(request, "Question added")
+        return redirect("consultations:questions", slug=slug)
+    return render(
+        request,
+        "consultations/questions.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "questions": consultation.questions.annotate(n_answers=Count("answers")),
+        },
+    )
+
+
+@staff_only
 @require_POST
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
     """Publish or withdraw the 'what we heard' report and the consented, redacted responses."""

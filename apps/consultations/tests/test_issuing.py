@@ -85,3 +85,28 @@ def test_staff_record_a_verified_address_and_publish(client, consultation, make_
     )
     consultation.refresh_from_db()
     assert consultation.report_published and not consultation.responses_published
+
+
+def test_staff_create_a_consultation_and_its_questions(client, make_user):
+    from apps.consultations.models import Consultation
+
+    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
+    bad = client.post(
+        reverse("consultations:new"),
+        {"title": "Framework", "opens_on": "01/04/2026", "closes_on": "31/03/2026"},
+    )
+    assert "The closing date must be on or after the opening date" in bad.content.decode()
+    page = client.post(
+        reverse("consultations:new"),
+        {"title": "Framework", "opens_on": "01/04/2026", "closes_on": "30/06/2026"},
+    )
+    c = Consultation.objects.get()
+    assert page["Location"] == reverse("consultations:questions", args=[c.slug])
+    url = reverse("consultations:questions", args=[c.slug])
+    refused = client.post(url, {"text": "Pick one", "kind": "single", "options": "Only one"})
+    assert "Give at least two options" in refused.content.decode()
+    client.post(url, {"text": "Pick one", "kind": "single", "options": "Yes\nNo\n"})
+    client.post(url, {"text": "Tell us", "kind": "free_text", "options": "ignored"})
+    assert [(q.number, q.options) for q in c.questions.all()] == [(1, ["Yes", "No"]), (2, [])]
+    client.post(url, {"delete": c.questions.get(number=2).pk})
+    assert c.questions.count() == 1
