@@ -11,7 +11,7 @@ from apps.early_warning.services.watchlist import compute_watchlist
 
 
 def compare_frameworks(
-    as_at: dt.date, first: str, second: str, *, include_notes: bool = False, top: int = 20
+    as_at: dt.date, first, second, *, include_notes: bool = False, top: int = 20
 ) -> dict:
     """Rank correlation (Spearman, over councils both could score), band cross-tabulation,
     the two top-N lists side by side and the councils whose rank moved most."""

@@ -74,7 +74,7 @@ def _data_stamp() -> tuple:
 
 def compute_watchlist(
     as_at: dt.date,
-    framework: str | None = None,
+    framework: str | Framework | None = None,
     *,
     include_notes: bool = True,
     observations=None,
@@ -82,11 +82,13 @@ def compute_watchlist(
     """Ranked watchlist as at `as_at` (rank 1 = most concern); insufficient data ranked last."""
     if observations is not None:
         return _compute(as_at, framework, include_notes, observations)
-    key = (as_at, framework or DEFAULT_FRAMEWORK, include_notes, _data_stamp())
+    fw = resolve_framework(framework)
+    identity = (fw.name, fw.version, str(fw.path) if fw.path else id(fw))
+    key = (as_at, identity, include_notes, _data_stamp())
     if key not in _cache:
         if len(_cache) >= _CACHE_SIZE:
             _cache.pop(next(iter(_cache)))
-        _cache[key] = _compute(as_at, framework, include_notes, None)
+        _cache[key] = _compute(as_at, fw, include_notes, None)
     frame = _cache[key].copy()
     frame.attrs = dict(_cache[key].attrs)
     return frame

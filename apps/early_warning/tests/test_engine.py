@@ -166,3 +166,21 @@ def test_shipped_frameworks_load_with_metadata():
     for name in ("england_early_warning", "cipfa_style_resilience", "nys_fsms_2017_school"):
         fw = load_framework(name)
         assert fw.version and fw.status and fw.changelog
+
+
+def test_framework_check_command_validates_a_drafted_file(tmp_path):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    good = io.StringIO()
+    call_command("framework_check", "nys_fsms_2017_school", stdout=good)
+    assert "NY FSMS 2017: school districts" in good.getvalue()
+    draft = tmp_path / "draft.toml"
+    draft.write_text('[framework]\nname = "draft"\ntitle = "Draft"\nversion = "0"\n')
+    with pytest.raises(CommandError, match="lacks 'status'"):
+        call_command("framework_check", str(draft), stdout=io.StringIO())
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[framework\nname=")
+    with pytest.raises(CommandError, match="not valid TOML"):
+        call_command("framework_check", str(broken), stdout=io.StringIO())
