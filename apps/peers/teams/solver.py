@@ -201,7 +201,7 @@ def _solve(
         return result
     widest = max(len(g) for classes in prep.classes for g in classes.values())
     base = max(e.team_size for e in prep.active)
-    caps: list[int | None] = [c for c in (base, 6 * base) if c < widest and restrict] + [None]
+    caps: list[int | None] = [c for c in (base,) if c < widest and restrict] + [None]
     best: _Outcome | None = None
     bound = None
     for cap in caps:
@@ -414,6 +414,10 @@ def _model_solve(
     remaining = (deadline or started + limit) - time.perf_counter()
     if certified_load:
         stages["load"] = "OPTIMAL"
+    elif not exact and best < bound:
+        # An uncertified restricted round leaves the time to the exact model.
+        stages["load"] = "NOT_RUN"
+        gap2 = _gap(load, lower)
     elif remaining > 0.2:
         m.Add(stage1 >= best)
         m.ClearHints()
