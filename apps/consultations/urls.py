@@ -13,6 +13,7 @@ urlpatterns = [
     path("new/", views.consultation_new, name="new"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/paper/<int:version>/", views.paper_version, name="paper"),
+    path("<slug:slug>/paper/<int:version>/download/", views.paper_download, name="paper_download"),
     path("<slug:slug>/respond/", views.respond, name="respond"),
     path("<slug:slug>/what-we-heard/", views.what_we_heard, name="what_we_heard"),
     path(

@@ -105,6 +105,19 @@ def paper_version(request: HttpRequest, slug: str, version: int) -> HttpResponse
     )
 
 
+def paper_download(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    """The uploaded paper file, served by the app (no separate media server needed)."""
+    from django.http import FileResponse
+
+    consultation = _consultation(slug, request)
+    paper = get_object_or_404(consultation.paper_versions, version=version)
+    if not paper.upload:
+        raise Http404("No file for this version")
+    return FileResponse(
+        paper.upload.open("rb"), as_attachment=True, filename=Path(paper.upload.name).name
+    )
+
+
 def _send_confirmation(request: HttpRequest, response: Response) -> None:
     if not response.email:
         return

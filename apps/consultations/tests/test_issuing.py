@@ -110,3 +110,18 @@ def test_staff_create_a_consultation_and_its_questions(client, make_user):
     assert [(q.number, q.options) for q in c.questions.all()] == [(1, ["Yes", "No"]), (2, [])]
     client.post(url, {"delete": c.questions.get(number=2).pk})
     assert c.questions.count() == 1
+
+
+def test_uploaded_paper_is_downloadable(client, consultation, make_user, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
+    upload = SimpleUploadedFile("paper.pdf", b"%PDF-1.4 paper", content_type="application/pdf")
+    client.post(
+        reverse("consultations:paper_new", args=[consultation.slug]),
+        {"title": "With file", "upload": upload},
+    )
+    client.logout()
+    got = client.get(reverse("consultations:paper_download", args=[consultation.slug, 2]))
+    assert b"".join(got.streaming_content) == b"%PDF-1.4 paper"
