@@ -46,11 +46,15 @@ def load_events(path: Path) -> list[Event]:
     from apps.councils.models import Council
 
     known = dict(Council.objects.values_list("gss_code", "name"))
+    by_ecode = {
+        e.upper(): g for e, g in Council.objects.exclude(ecode="").values_list("ecode", "gss_code")
+    }
     events: list[Event] = []
     seen: set[str] = set()
     rows = list(read_csv_rows(Path(path), required=["gss_code", "notice_date"]))
     for number, row in rows:
         code = row["gss_code"].upper()
+        code = by_ecode.get(code, code)  # an E-code (as in the finance returns) works too
         if code not in known:
             raise ImportProblem(
                 str(path), f"unknown council code {code!r}", row=number, column="gss_code"

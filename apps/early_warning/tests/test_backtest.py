@@ -65,6 +65,9 @@ def test_malformed_events_file_is_refused_naming_row_and_column(tmp_path, counci
     unknown.write_text("gss_code,notice_date\nE99999999,2020-11-11\n")
     with pytest.raises(ImportProblem, match="row 2, column 'gss_code'"):
         load_events(unknown)
+    by_ecode = tmp_path / "ecode.csv"
+    by_ecode.write_text("gss_code,notice_date\nE5035,2020-11-11\n")
+    assert load_events(by_ecode)[0].gss_code == "E09000008"
     missing = tmp_path / "missing.csv"
     missing.write_text("council,date\nCroydon,2020-11-11\n")
     with pytest.raises(ImportProblem, match="header lacks required column"):
