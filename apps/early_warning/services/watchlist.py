@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import polars as pl
 
-from apps.early_warning.engine import Framework, load_framework, score_frame
+from apps.early_warning.engine import Framework, FrameworkError, load_framework, score_frame
 from apps.early_warning.engine.reasons import flags_for, reasons_for
 from apps.early_warning.services.inputs import build_inputs
 
@@ -24,9 +24,15 @@ TOP_REASONS = 3
 
 
 def resolve_framework(framework: str | Framework | None) -> Framework:
-    if isinstance(framework, Framework):
-        return framework
-    return load_framework(framework or DEFAULT_FRAMEWORK)
+    """The framework object, which must be one for English councils."""
+    fw = (
+        framework
+        if isinstance(framework, Framework)
+        else load_framework(framework or DEFAULT_FRAMEWORK)
+    )
+    if fw.source.get("kind", "english-councils") != "english-councils":
+        raise FrameworkError(f"{fw.name} is not a framework for English councils")
+    return fw
 
 
 def score_councils(
