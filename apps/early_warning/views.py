@@ -54,7 +54,7 @@ def _watchlist_for(request, form: WatchlistForm):
 
 @login_required
 def watchlist(request):
-    form = WatchlistForm(request.GET or None)
+    form = WatchlistForm(request.GET or None, initial={"as_at": dt.date.today()})
     as_at, fw, frame, shown, include_notes = _watchlist_for(request, form)
     export = request.GET.get("export")
     if export in {"csv", "xlsx"}:
@@ -175,7 +175,7 @@ def _series(council: Council, as_at: dt.date, measures: list[str]) -> dict:
 @login_required
 def council(request, gss_code: str):
     target = get_object_or_404(Council, gss_code=gss_code)
-    form = WatchlistForm(request.GET or None)
+    form = WatchlistForm(request.GET or None, initial={"as_at": dt.date.today()})
     data = form.cleaned_data if form.is_valid() else {}
     as_at = data.get("as_at") or dt.date.today()
     framework = data.get("framework") or DEFAULT_FRAMEWORK
@@ -292,7 +292,7 @@ def note_create(request, gss_code: str):
 
 @login_required
 def england_map(request):
-    form = WatchlistForm(request.GET or None)
+    form = WatchlistForm(request.GET or None, initial={"as_at": dt.date.today()})
     data = form.cleaned_data if form.is_valid() else {}
     as_at = data.get("as_at") or dt.date.today()
     framework = data.get("framework") or DEFAULT_FRAMEWORK

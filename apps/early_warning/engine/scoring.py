@@ -226,8 +226,10 @@ def score_frame(
     frame = frame.with_columns(_band_expr(framework).alias("band"))
     flagged = pl.sum_horizontal((pl.col(c).fill_null(0) > 0) for _, c in point_columns)
     frame = frame.with_columns(flagged.alias("n_flagged"))
+    # ties broken by how many indicators flagged; councils without a score simply by code
+    flagged_if_scored = pl.when(pl.col("score").is_null()).then(0).otherwise(pl.col("n_flagged"))
     frame = frame.sort(
-        [pl.col("score").is_null(), "score", "n_flagged", "entity"],
+        [pl.col("score").is_null(), "score", flagged_if_scored, "entity"],
         descending=[False, True, True, False],
         nulls_last=True,
     )
