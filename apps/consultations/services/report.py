@@ -160,16 +160,25 @@ def build_what_we_heard(
                     )
             else:
                 section.paragraphs.append("Free-text answers have not yet been themed.")
-        views = MeetingView.objects.filter(question=question).select_related("meeting")
-        if views:
-            section.subsections.append(
-                Section(
-                    heading="Views from consultation meetings",
-                    paragraphs=[f"{views.count()} views recorded at meetings (not counted above)."],
-                    quotes=[Quote(v.text, _meeting_attribution(v)) for v in views[:6]],
+        if question.has_text:
+            read = themes.question_sentiment(question)
+            if read:
+                section.paragraphs.append(
+                    f"Read from the free text (a guide from English word lists, not a count): "
+                    f"{read['agree']}% express agreement and {read['disagree']}% disagreement; "
+                    f"{read['positive']}% are positive in tone and {read['negative']}% negative."
                 )
-            )
+        views = list(MeetingView.objects.filter(question=question).select_related("meeting"))
+        if views:
+            section.subsections.append(_meeting_section(views, "Views from consultation meetings"))
         sections.append(section)
+    general = list(
+        MeetingView.objects.filter(meeting__consultation=consultation, question__isnull=True)
+        .select_related("meeting")
+        .order_by("-agrees")
+    )
+    if general:
+        sections.append(_meeting_section(general, "General views from consultation meetings"))
     return BoardPaper(
         title=f"What we heard: {consultation.title}",
         subtitle="Consultation response report",
@@ -183,6 +192,24 @@ def build_what_we_heard(
         financial_implications="This work can be carried out within existing budgets.",
         implications_for_wales="None direct.",
         contact_officer=consultation.contact_officer,
+    )
+
+
+def _meeting_section(views: list[MeetingView], heading: str) -> Section:
+    agrees = sum(v.agrees or 0 for v in views)
+    disagrees = sum(v.disagrees or 0 for v in views)
+    counted = [v for v in views if v.agrees is not None or v.disagrees is not None]
+    text = f"{len(views)} views recorded at meetings, reported separately from written responses."
+    if counted:
+        text += (
+            f" Where those present showed agreement, {agrees} agreements and {disagrees} "
+            f"disagreements were recorded across {len(counted)} views."
+        )
+    sources = sorted({v.meeting.source for v in views if v.meeting.source})
+    return Section(
+        heading=heading,
+        paragraphs=[text] + [f"Source: {s}" for s in sources],
+        quotes=[Quote(v.text, _meeting_attribution(v)) for v in views[:6]],
     )
 
 
