@@ -58,7 +58,7 @@ def test_watchlist_then_council_early_warning_page(page, live_server, make_user)
     _observations()
     make_user(role=Role.PROGRAMME_MANAGER, username="priya")
     # by address rather than "localhost", which Chromium may try over IPv6 first in a sandbox
-    base = live_server.url.replace("://localhost:", "://127.0.0.1:")
+    base = live_server.url
     page.goto(f"{base}/accounts/sign-in/")
     page.get_by_label("Username").fill("priya")
     page.get_by_label("Password").fill("test-password-1")
