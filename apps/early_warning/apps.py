@@ -8,6 +8,7 @@ class EarlyWarningConfig(AppConfig):
     label = "early_warning"
     verbose_name = "Early warning"
     nav_items = [NavItem("Early warning", "early_warning:watchlist", "signed_in")]
+    council_links = [NavItem("Early-warning assessment", "early_warning:council", "signed_in")]
 
     def bootstrap(self, stdout) -> None:
         from apps.early_warning.services.demo import create_demo_notes

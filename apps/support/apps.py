@@ -11,6 +11,7 @@ class SupportConfig(AppConfig):
         NavItem("Where to go for support", "support:offers", "public"),
         NavItem("Triage", "support:triage_index", "staff"),
     ]
+    council_links = [NavItem("Triage: propose support", "support:triage", "staff")]
 
     def bootstrap(self, stdout) -> None:
         from django.core.management import call_command
