@@ -285,8 +285,10 @@ def question_sentiment(question: Question) -> dict[str, float] | None:
 
 
 # Long runs go to a background thread with a job record the page polls (htmx). Measured on the
-# 2,310 NHS FFT answers on a loaded 2-core machine: discovery ~4s, mapping ~2s once the mapper is
-# built (~12s cold), so small questions simply run within the request.
+# 2,310 NHS FFT answers on a loaded 2-core machine (load ~6): discovery ~10s with the analysis
+# package, mapping ~2.5s once the mapper is built (~7-12s cold), coding loop ~0.2s per answer;
+# on the ~80-answer demo questions everything is under a second, so small questions simply run
+# within the request.
 BACKGROUND_FROM = 1000
 
 
