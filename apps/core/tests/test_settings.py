@@ -8,8 +8,10 @@ import pytest
 
 @pytest.mark.slow
 def test_production_settings_pass_check_deploy(tmp_path):
+    # The browser tests' conftest allows async-unsafe ORM calls in this process; a deployment
+    # never does, so the check runs without that flag.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "nlb.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
