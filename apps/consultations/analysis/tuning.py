@@ -34,9 +34,13 @@ def choose_hyperparameters(
     coded_labels: np.ndarray,
     seed: int = 0,
     folds: int = 4,
+    near: np.ndarray | None = None,
 ) -> tuple[float, float]:
-    """(C, alpha) maximising cross-validated sample-F1 on the coded responses."""
-    from .mapping import DEFAULT_ALPHA, DEFAULT_C, decode, fit_proba
+    """(C, alpha) maximising cross-validated sample-F1 on the coded responses.
+
+    With `near` (the neighbour index) each fold also runs the transductive propagation as the
+    final mapping does, with only that fold's training codes clamped."""
+    from .mapping import DEFAULT_ALPHA, DEFAULT_C, decode, fit_proba, propagate
 
     n = len(coded_rows)
     if n < MIN_CODED_FOR_CV:
@@ -45,13 +49,18 @@ def choose_hyperparameters(
     scores: dict[tuple[float, float], list[float]] = {}
     for train, test in splitter.split(np.arange(n)):
         for C in C_GRID:
-            proba = fit_proba(
-                features,
-                coded_rows[train],
-                coded_labels[train],
-                C=C,
-                predict_rows=coded_rows[test],
-            )
+            if near is None:
+                proba = fit_proba(
+                    features,
+                    coded_rows[train],
+                    coded_labels[train],
+                    C=C,
+                    predict_rows=coded_rows[test],
+                )
+            else:
+                proba = fit_proba(features, coded_rows[train], coded_labels[train], C=C)
+                proba = propagate(proba, near, coded_rows[train], coded_labels[train])
+                proba = proba[coded_rows[test]]
             for alpha in ALPHA_GRID:
                 score = sample_f1(coded_labels[test], decode(proba, alpha))
                 scores.setdefault((C, alpha), []).append(score)
