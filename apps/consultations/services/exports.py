@@ -81,18 +81,22 @@ def as_csv(consultation: Consultation) -> bytes:
 
 def as_xlsx(consultation: Consultation) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     header, rows = response_table(consultation)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Responses"
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book = Workbook(write_only=True)  # streams rows: memory stays flat for large consultations
+    sheet = book.create_sheet("Responses")
+    sheet.freeze_panes = "B2"
+    bold = Font(bold=True)
+    cells = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
     for row in rows:
         sheet.append(row)
-    sheet.freeze_panes = "B2"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
