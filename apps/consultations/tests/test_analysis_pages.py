@@ -239,7 +239,7 @@ def test_large_jobs_run_in_background_with_progress(themed, monkeypatch, client,
     question, truth = themed
     monkeypatch.setattr(themes, "BACKGROUND_FROM", 1)
     job = themes.start(question, "discovery", k=2)
-    deadline = _time.monotonic() + 60
+    deadline = _time.monotonic() + 120
     client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
     url = reverse("consultations:job", args=[job.pk])
     while _time.monotonic() < deadline:
