@@ -246,8 +246,12 @@ def published_responses(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _consultation(slug, request)
     if not (consultation.responses_published or permissions.is_staff_role(request.user)):
         raise Http404("Not published")
+    from django.core.paginator import Paginator
+
+    pages = Paginator(consultation.responses.publishable().order_by("received_at", "pk"), 50)
+    page = pages.get_page(request.GET.get("page"))
     rows = []
-    for response in consultation.responses.publishable().prefetch_related("answers__question"):
+    for response in page.object_list.prefetch_related("answers__question"):
         rows.append(
             {
                 "reference": response.reference,

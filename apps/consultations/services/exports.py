@@ -40,7 +40,7 @@ def response_table(consultation: Consultation) -> tuple[list[str], list[list[str
         .order_by("received_at", "pk")
         .prefetch_related("answers__assignments__theme")
     )
-    for r in responses:
+    for r in responses.iterator(chunk_size=2000):  # prefetches per chunk: bounded queries
         answers = {a.question_id: a for a in r.answers.all()}
         row = [
             r.reference,
