@@ -277,6 +277,7 @@ def published_responses(request: HttpRequest, slug: str) -> HttpResponse:
             "consultation": consultation,
             "rows": rows,
             "method": REDACTION_METHOD,
+            "page": page,
             "published": consultation.responses_published,
         },
     )

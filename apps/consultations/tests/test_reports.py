@@ -87,3 +87,14 @@ def test_published_responses_only_consented_and_redacted(client, heard):
 def test_you_said_we_did(client, heard):
     body = client.get(reverse("consultations:framework", args=[heard.slug])).content.decode()
     assert "You said, we did" in body and "Doubled the peer pool" in body and "More peers" in body
+
+
+def test_published_responses_are_paginated(client, heard):
+    now = timezone.now()
+    for _ in range(60):
+        Response.objects.create(consultation=heard, submitted_at=now, consent_to_publish=True)
+    first = client.get(reverse("consultations:published_responses", args=[heard.slug]))
+    assert "61 responses whose authors agreed" in first.content.decode()
+    assert "page 1 of 2" in first.content.decode() and 'rel="next"' in first.content.decode()
+    second = client.get(reverse("consultations:published_responses", args=[heard.slug]) + "?page=2")
+    assert second.status_code == 200 and 'rel="prev"' in second.content.decode()
