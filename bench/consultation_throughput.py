@@ -78,7 +78,7 @@ def synthetic(n: int, seed: int = 0) -> tuple[list[str], np.ndarray]:
             parts = []
             for t in chosen:
                 parts += list(rng.choice(words[names[t]], size=rng.integers(4, 9)))
-                parts += list(rng.choice(FILLER.split(), size=rng.integers(2, 6)))
+                parts += list(rng.choice(FILLER, size=rng.integers(2, 6)))
             text = " ".join(parts)
         texts.append(text)
     return texts, labels
