@@ -1,7 +1,10 @@
 from django.apps import AppConfig
 
+from apps.core.navigation import NavItem
+
 
 class ReportsConfig(AppConfig):
     name = "apps.reports"
     label = "reports"
     verbose_name = "Reports"
+    nav_items = [NavItem("Reports", "reports:index", "public")]

@@ -63,3 +63,18 @@ def test_docx_has_sections_in_order(paper):
 def test_pdf_renders(paper):
     pdf = render_pdf(paper)
     assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+
+
+@pytest.mark.django_db
+def test_reports_index_lists_only_published_for_the_public(client):
+    from django.utils import timezone
+
+    from apps.consultations.models import Consultation
+
+    today = timezone.localdate()
+    Consultation.objects.create(
+        slug="a", title="Published one", opens_on=today, closes_on=today, report_published=True
+    )
+    Consultation.objects.create(slug="b", title="Draft one", opens_on=today, closes_on=today)
+    body = client.get("/reports/").content.decode()
+    assert "Published one" in body and "Draft one" not in body
