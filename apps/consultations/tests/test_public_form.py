@@ -82,3 +82,10 @@ def test_not_yet_open_consultation_is_hidden_from_public(client, make_consultati
     c = make_consultation(opens=5, closes=50)
     assert client.get(reverse("consultations:detail", args=[c.slug])).status_code == 404
     assert c.title not in client.get(reverse("consultations:index")).content.decode()
+
+
+def test_error_summary_links_reach_radio_inputs(client, consultation):
+    page = client.post(reverse("consultations:respond", args=[consultation.slug]), {"q1": "Agree"})
+    body = page.content.decode()
+    assert 'href="#id_consent_to_publish_0"' in body and 'id="id_consent_to_publish_0"' in body
+    assert 'href="#id_respondent_type_0"' in body and 'id="id_respondent_type_0"' in body
