@@ -78,7 +78,10 @@ def run_discovery(
 
 
 def _save_proposed(question: Question, answers: list[Answer], coded: set[int], proposed) -> None:
-    question.themes.filter(agreed=False, origin=ThemeOrigin.DISCOVERED).delete()
+    # A theme a person has used when coding counts as agreed: rediscovery never drops it.
+    question.themes.filter(agreed=False, origin=ThemeOrigin.DISCOVERED).exclude(
+        assignments__source=CodingSource.PERSON
+    ).delete()
     for item in proposed:
         theme = Theme.objects.create(
             question=question,
@@ -153,6 +156,7 @@ def code_answer(answer: Answer, themes: list[Theme], user=None) -> None:
         [ThemeAssignment(answer=answer, theme=t, source=CodingSource.PERSON) for t in themes]
     )
     CodedAnswer.objects.update_or_create(answer=answer, defaults={"coded_by": user})
+    Theme.objects.filter(pk__in=[t.pk for t in themes], agreed=False).update(agreed=True)
 
 
 # One mapper per question per process, kept between requests: building one vectorises every

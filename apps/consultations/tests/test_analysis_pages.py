@@ -252,3 +252,16 @@ def test_large_jobs_run_in_background_with_progress(themed, monkeypatch, client,
     assert question.themes.count() == 2
     finished = client.get(url, HTTP_HX_REQUEST="true")
     assert finished["HX-Refresh"] == "true"
+
+
+@pytest.mark.django_db
+def test_rediscovery_keeps_themes_a_person_has_used(themed):
+    question, truth = themed
+    themes.run_discovery(question, k=2)
+    used = question.themes.order_by("pk").first()
+    answer = Answer.objects.get(pk=next(iter(truth)))
+    themes.code_answer(answer, [used])
+    themes.run_discovery(question, k=2)
+    used.refresh_from_db()
+    assert used.agreed
+    assert ThemeAssignment.objects.get(answer=answer, theme=used).source == CodingSource.PERSON
