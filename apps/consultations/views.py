@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from functools import wraps
 from pathlib import Path
@@ -757,7 +758,11 @@ def question_themes(request: HttpRequest, slug: str, number: int) -> HttpRespons
             "total": themes.text_answers(question).count(),
             "coded": coded,
             "jobs": question.jobs.all()[:5],
-            "running": question.jobs.filter(status__in=["queued", "running"]).first(),
+            # a job older than 30 minutes was lost with its process (e.g. a restart): not shown
+            "running": question.jobs.filter(
+                status__in=["queued", "running"],
+                created__gte=timezone.now() - dt.timedelta(minutes=30),
+            ).first(),
             "views": question.meeting_views.select_related("meeting"),
         },
     )
