@@ -6,9 +6,7 @@ decided by apps.accounts.permissions only.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 import pandas as pd
 from django.contrib import messages
@@ -18,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from apps.accounts import permissions
+from apps.core.exports import table_download
 from apps.councils.models import Council, CouncilType
 from apps.early_warning.engine import FrameworkError, load_framework
 from apps.early_warning.engine.reasons import format_value
@@ -92,38 +91,18 @@ def watchlist(request):
 
 
 def _export(frame: pd.DataFrame, fw, as_at: dt.date, kind: str) -> HttpResponse:
-    columns = [c for c in EXPORT_COLUMNS if c in frame.columns]
-    rows = [
-        [row[c] if not (isinstance(row[c], float) and pd.isna(row[c])) else "" for c in columns]
-        + ["; ".join(row["top_reasons"])]
-        for row in frame.to_dict("records")
+    columns = [(c, c) for c in EXPORT_COLUMNS if c in frame.columns] + [
+        ("top_reasons", "top_reasons")
     ]
-    header = columns + ["top_reasons"]
-    stem = f"watchlist-{fw.name}-{as_at.isoformat()}"
-    if kind == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "Watchlist"
-        sheet.append([f"{fw.title} v{fw.version}, as at {as_at.isoformat()}"])
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
-    return response
+    return table_download(
+        frame.to_dict("records"),
+        columns,
+        f"watchlist-{fw.name}-{as_at.isoformat()}",
+        kind,
+        title="Watchlist",
+        notes=[f"{fw.title} v{fw.version}, as at {as_at.isoformat()}"],
+        dated=False,
+    )
 
 
 def _series(council: Council, as_at: dt.date, measures: list[str]) -> dict:

@@ -3,14 +3,10 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from apps.engagements.models import Action, Engagement
 
@@ -92,34 +88,3 @@ def action_rows(engagements) -> list[dict]:
         }
         for a in actions.order_by("engagement_id", "due_date", "pk")
     ]
-
-
-def _safe(value):
-    """Stop a spreadsheet reading a cell as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def to_csv(rows: list[dict], columns: list[tuple[str, str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([label for _, label in columns])
-    for row in rows:
-        writer.writerow([_safe(row[key]) if row[key] is not None else "" for key, _ in columns])
-    return buffer.getvalue()
-
-
-def to_xlsx(sheets: list[tuple[str, list[dict], list[tuple[str, str]]]]) -> bytes:
-    book = Workbook(write_only=True)  # streams rows: quick and light for large exports
-    for title, rows, columns in sheets:
-        sheet = book.create_sheet(title)
-        for index, (_, label) in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = max(12, len(label) + 2)
-        sheet.freeze_panes = "A2"
-        sheet.append([label for _, label in columns])
-        for row in rows:
-            sheet.append([_safe(row[key]) for key, _ in columns])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.accounts import permissions
+from apps.core.exports import CONTENT_TYPES, download, to_csv, to_xlsx
 from apps.engagements import dashboard as dash
 from apps.engagements import exports, services, workflow
 from apps.engagements.forms import (
@@ -81,28 +82,15 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-CONTENT_TYPES = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def _download(body: str | bytes, name: str, kind: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=CONTENT_TYPES[kind])
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{kind}"'
-    return response
-
-
 def _export(engagements, kind: str) -> HttpResponse:
     rows = exports.engagement_rows(engagements)
     if kind == "csv":
-        return _download(exports.to_csv(rows, exports.ENGAGEMENT_COLUMNS), "engagements", kind)
+        return download(to_csv(rows, exports.ENGAGEMENT_COLUMNS), "engagements", kind)
     sheets = [
         ("Engagements", rows, exports.ENGAGEMENT_COLUMNS),
         ("Improvement plan actions", exports.action_rows(engagements), exports.ACTION_COLUMNS),
     ]
-    return _download(exports.to_xlsx(sheets), "engagements", kind)
+    return download(to_xlsx(sheets), "engagements", kind)
 
 
 @login_required
@@ -274,9 +262,9 @@ def plan_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     rows = exports.action_rows(Engagement.objects.filter(pk=engagement.pk))
     name = f"improvement-plan-{engagement.council.gss_code}-{engagement.pk}"
     if kind == "csv":
-        return _download(exports.to_csv(rows, exports.ACTION_COLUMNS), name, kind)
-    return _download(
-        exports.to_xlsx([("Improvement plan", rows, exports.ACTION_COLUMNS)]), name, kind
+        return download(to_csv(rows, exports.ACTION_COLUMNS), name, kind)
+    return download(
+        to_xlsx([("Improvement plan", rows, exports.ACTION_COLUMNS)]), name, kind
     )
 
 
@@ -442,9 +430,9 @@ def _dashboard_export(board: dash.Dashboard, kind: str) -> HttpResponse:
         ("Time in state", times, time_cols),
     ]
     if kind == "csv":
-        body = "\n".join(exports.to_csv(rows, cols) for _, rows, cols in sheets)
-        return _download(body, "engagement-figures", kind)
-    return _download(exports.to_xlsx(sheets), "engagement-figures", kind)
+        body = "\n".join(to_csv(rows, cols) for _, rows, cols in sheets)
+        return download(body, "engagement-figures", kind)
+    return download(to_xlsx(sheets), "engagement-figures", kind)
 
 
 @login_required

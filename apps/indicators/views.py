@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
@@ -10,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
+from apps.core.exports import table_download
 from apps.councils.models import Council
 from apps.indicators.catalogue import source_rules
 from apps.indicators.models import Indicator
@@ -91,32 +91,11 @@ def _export(council: Council, as_at: dt.date | None, kind: str) -> HttpResponse:
     """Every observation of the council known at `as_at`, as CSV or XLSX."""
     frame = point_in_time.observations_known_on(as_at, None, [council.gss_code])
     frame = frame.sort_values(["indicator", "period_end"])
-    rows = [
-        [r.gss_code, r.indicator, r.period, r.period_end, r.value, r.text_value or "", r.published]
-        for r in frame.itertuples(index=False)
-    ]
     name = f"indicators-{council.gss_code}{'-' + as_at.isoformat() if as_at else ''}"
-    if kind == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "Indicators"
-        sheet.append(EXPORT_COLUMNS)
-        for row in rows:
-            sheet.append(row)
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        book.save(response)
-        return response
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(rows)
-    return response
+    columns = [(c, c) for c in EXPORT_COLUMNS]
+    return table_download(
+        frame.to_dict("records"), columns, name, kind, title="Indicators", dated=False
+    )
 
 
 @login_required

@@ -39,8 +39,9 @@ def test_watchlist_page_and_exports(client, make_user, councils_loaded):
     london = Council.objects.existing_on(dt.date(2019, 11, 1)).filter(region="London").count()
     assert len(lines) == london + 1
     xlsx = api.get(f"/early-warning/?as_at={AS_AT}&export=xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet.cell(row=2, column=1).value == "gss_code"
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert book["Watchlist"].cell(row=1, column=1).value == "gss_code"
+    assert "as at 2019-11-01" in book["About"].cell(row=1, column=1).value
 
 
 def test_future_date_is_refused_with_a_message(client, make_user, councils_loaded):

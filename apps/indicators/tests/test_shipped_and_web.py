@@ -110,7 +110,7 @@ def test_pages_need_sign_in_and_show_definitions(client, make_user, shipped_indi
     council = client.get(f"/indicators/{SLOUGH}/?as_at=2018-01-01").content.decode()
     assert "Published indicators" in council and "2016-17" in council and "2017-18" not in council
     export = client.get(f"/indicators/{SLOUGH}/?format=csv")
-    assert export["Content-Type"] == "text/csv"
+    assert export["Content-Type"] == "text/csv; charset=utf-8"
     lines = export.content.decode().splitlines()
     assert lines[0] == "gss_code,indicator,period,period_end,value,text_value,published"
     assert any(line.startswith(f"{SLOUGH},gross_borrowing,2019-20,") for line in lines)
