@@ -46,6 +46,7 @@ from apps.consultations.services.issuing import issue_paper
 from apps.consultations.services.redaction import __doc__ as REDACTION_METHOD
 from apps.consultations.services.redaction import redact
 from apps.consultations.services.report import build_what_we_heard, response_counts
+from apps.core.exports import download
 from apps.core.importers import ImportProblem
 from apps.reports import documents
 
@@ -560,16 +561,9 @@ def export_responses(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     from apps.consultations.services import exports
 
     consultation = get_object_or_404(Consultation, slug=slug)
-    if fmt == "xlsx":
-        content, kind = (
-            exports.as_xlsx(consultation),
-            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        )
-    else:
-        content, kind = exports.as_csv(consultation), "text/csv; charset=utf-8"
-    response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="responses-{slug}.{fmt}"'
-    return response
+    kind = "xlsx" if fmt == "xlsx" else "csv"
+    body = exports.as_xlsx(consultation) if kind == "xlsx" else exports.as_csv(consultation)
+    return download(body, f"responses-{slug}", kind, dated=False)
 
 
 @staff_only

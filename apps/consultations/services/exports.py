@@ -3,11 +3,9 @@ flags (late, channel, campaign group) and agreed themes, so analysis can continu
 
 from __future__ import annotations
 
-import csv
-import io
-
 from apps.consultations.models import Consultation
 from apps.consultations.services.campaigns import campaign_groups
+from apps.core.exports import to_csv, to_xlsx
 
 
 def response_table(consultation: Consultation) -> tuple[list[str], list[list[str]]]:
@@ -70,33 +68,16 @@ def response_table(consultation: Consultation) -> tuple[list[str], list[list[str
     return header, rows
 
 
-def as_csv(consultation: Consultation) -> bytes:
+def _table(consultation: Consultation) -> tuple[list[tuple[str, str]], list[dict]]:
     header, rows = response_table(consultation)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return [(name, name) for name in header], [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def as_csv(consultation: Consultation) -> bytes:
+    columns, rows = _table(consultation)
+    return to_csv(rows, columns).encode("utf-8-sig")  # the BOM lets Excel read UTF-8
 
 
 def as_xlsx(consultation: Consultation) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    header, rows = response_table(consultation)
-    book = Workbook(write_only=True)  # streams rows: memory stays flat for large consultations
-    sheet = book.create_sheet("Responses")
-    sheet.freeze_panes = "B2"
-    bold = Font(bold=True)
-    cells = []
-    for name in header:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    columns, rows = _table(consultation)
+    return to_xlsx([("Responses", rows, columns)])
