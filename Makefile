@@ -42,8 +42,8 @@ test-fast: install ## The suite without the browser tests
 	uv run pytest -m "not browser"
 
 lint: install ## ruff check, ruff format --check and makemigrations --check
-	uv run ruff check .
-	uv run ruff format --check .
+	uv run ruff check --no-cache .
+	uv run ruff format --no-cache --check .
 	uv run nlb makemigrations --check --dry-run
 
 format: install ## Format and fix what ruff can

@@ -263,9 +263,7 @@ def plan_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     name = f"improvement-plan-{engagement.council.gss_code}-{engagement.pk}"
     if kind == "csv":
         return download(to_csv(rows, exports.ACTION_COLUMNS), name, kind)
-    return download(
-        to_xlsx([("Improvement plan", rows, exports.ACTION_COLUMNS)]), name, kind
-    )
+    return download(to_xlsx([("Improvement plan", rows, exports.ACTION_COLUMNS)]), name, kind)
 
 
 @login_required
