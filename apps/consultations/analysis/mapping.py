@@ -74,7 +74,12 @@ def fit_proba(
             proba[:, j] = 1.0
             continue
         model = LogisticRegression(
-            C=C, max_iter=1000, class_weight="balanced", solver="liblinear", dual=True
+            C=C,
+            max_iter=1000,
+            class_weight="balanced",
+            solver="liblinear",
+            dual=True,
+            random_state=0,
         )
         model.fit(train, y)
         proba[:, j] = model.predict_proba(target)[:, 1]
