@@ -166,3 +166,28 @@ def test_evidence_rich_quotes_prefer_reasons_and_show_duplicates_once():
 def test_sentiment_lexicon(text, stance, sentiment):
     reading = read_sentiment(text)
     assert (reading.stance, reading.sentiment) == (stance, sentiment)
+
+
+def test_embed_gives_normalised_rows_and_lsa_dims():
+    from apps.consultations.analysis import embed
+
+    texts, _ = _toy_corpus()
+    dense = embed(texts)
+    assert dense.shape[0] == len(texts)
+    assert np.allclose(np.linalg.norm(dense, axis=1), 1, atol=1e-5)
+    low = embed(texts, dims=5)
+    assert low.shape == (len(texts), 5)
+
+
+def test_optional_cross_validated_hyperparameters_come_from_the_grid():
+    from apps.consultations.analysis.tuning import ALPHA_GRID, C_GRID
+
+    texts, truth = _toy_corpus()
+    texts = texts * 3  # 54 responses: enough for cross-validation
+    truth = truth * 3
+    mapper = ThemeMapper(texts, ["parking", "lights", "surface"], seed=0, tune=True)
+    for i in range(45):
+        mapper.code(i, [mapper.themes[truth[i]]])
+    predicted = mapper.predict()
+    assert mapper.C in C_GRID and mapper.alpha in ALPHA_GRID
+    assert [row.argmax() for row in predicted[45:]] == truth[45:]
