@@ -1,6 +1,7 @@
 """The theme_eval harness: a coded CSV plays the human coder; score the mapping of everything else.
 
-`load_gold` reads a CSV as published (utf-8, utf-8 with BOM, then cp1252 and latin-1), finds the
+`load_gold` reads a CSV as published (utf-8, utf-8 with BOM, then cp1252 and latin-1; comma,
+semicolon or tab separated), finds the
 text column and the one-hot label columns FIRST..LAST by header name, and parses flags (1/0,
 1.0/0.0, TRUE/FALSE, yes/no, x, blank). Rows with empty text or no label are skipped and counted.
 
@@ -50,6 +51,15 @@ def read_csv_text(path: str | Path) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     raise GoldFileError(f"{path}: cannot decode the file")  # pragma: no cover - latin-1 never fails
+
+
+def sniff_delimiter(content: str) -> str:
+    """Comma unless the header line is clearly separated by semicolons or tabs (spreadsheets saved
+    in European locales use ';')."""
+    header = content.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
 
 
 def parse_flag(value: str | None, *, file: str, row: int, column: str) -> int:
@@ -110,7 +120,7 @@ def load_gold(path: str | Path, text_column: str, label_columns: str) -> GoldSet
         content, encoding = read_csv_text(path)
     except OSError as exc:
         raise GoldFileError(f"{file}: cannot open file ({exc.strerror})") from exc
-    reader = csv.reader(io.StringIO(content, newline=""))
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=sniff_delimiter(content))
     header = next(reader, None)
     if not header:
         raise GoldFileError(f"{file}: the file is empty")

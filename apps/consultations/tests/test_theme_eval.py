@@ -168,3 +168,26 @@ def test_acceptance_german_level1_at_ten_percent_coded_beats_baseline_by_a_tenth
     assert gold.skipped == 31
     result = evaluate(gold, 0.1, seed=0)
     assert result["sample_f1"] >= 0.66, result
+
+
+def test_utf8_bom_and_semicolon_separated_file(tmp_path):
+    path = tmp_path / "bom.csv"
+    lines = ["Antwort;Thema 1;Thema 2"]
+    lines += [f"Radweg an der Straße {i} ist zu schmal;1;0" for i in range(10)]
+    lines += [f"Ampel Nummer {i} schaltet zu langsam;0;1" for i in range(10)]
+    lines += [";1;0"]
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8-sig"))
+    gold = load_gold(path, "Antwort", "Thema 1:Thema 2")
+    assert len(gold.texts) == 20 and gold.skipped == 1
+    assert "Straße" in gold.texts[0]
+    result = _run(
+        "--gold",
+        str(path),
+        "--text-column",
+        "Antwort",
+        "--label-columns",
+        "Thema 1:Thema 2",
+        "--coded-fraction",
+        "0.2",
+    )
+    assert result["coded"] == 4 and result["sample_f1"] > 0.9
