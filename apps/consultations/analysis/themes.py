@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.cluster import KMeans
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.metrics import silhouette_score
 
 from .stopwords import STOP_WORDS
@@ -35,31 +35,44 @@ class ProposedTheme:
 
 
 def _keywords(texts: Sequence[str], groups: list[np.ndarray], top: int = 8) -> list[list[str]]:
-    vectoriser = TfidfVectorizer(
+    """Distinctive terms per theme: the share of the theme's responses using a term times the log of
+    how much more often they use it than the other responses (a term's contribution to the
+    Kullback-Leibler divergence), counting a term once per response and keeping only terms used by
+    at least two of the theme's responses, so keywords are what several people in the theme said
+    and what sets them apart, not one person's words or words everyone uses."""
+    vectoriser = CountVectorizer(
         preprocessor=normalise,
         ngram_range=(1, 2),
-        sublinear_tf=True,
         min_df=2,
+        binary=True,
         token_pattern=r"(?u)\b[^\W\d_]{3,}\b",
         stop_words=sorted(STOP_WORDS),
     )
     try:
-        matrix = vectoriser.fit_transform(texts)
+        matrix = vectoriser.fit_transform(texts).tocsr()
     except ValueError:  # vocabulary empty (tiny or numeric input)
         return [[] for _ in groups]
     vocab = np.array(vectoriser.get_feature_names_out())
-    overall = np.asarray(matrix.mean(axis=0)).ravel()
+    per_theme = np.vstack(
+        [
+            np.asarray(matrix[m].sum(axis=0)).ravel() if len(m) else np.zeros(len(vocab))
+            for m in groups
+        ]
+    )
+    total = per_theme.sum(axis=0)
+    n = matrix.shape[0]
     out = []
-    for members in groups:
-        if len(members) == 0:
+    for row, members in zip(per_theme, groups, strict=True):
+        if len(members) == 0 or row.sum() == 0:
             out.append([])
             continue
-        inside = np.asarray(matrix[members].mean(axis=0)).ravel()
-        lift = inside - overall
-        order = np.argsort(-lift)
-        words = [vocab[j] for j in order[: top * 3] if lift[j] > 0]
-        # drop a single word already inside a chosen phrase, keep order
-        chosen: list[str] = []
+        inside = row / len(members)
+        outside = (total - row) / max(1, n - len(members))
+        score = inside * np.log((inside + 1e-3) / (outside + 1e-3))
+        score[row < min(2, len(members))] = 0
+        order = np.argsort(-score)
+        words = [vocab[j] for j in order[: top * 3] if score[j] > 0]
+        chosen: list[str] = []  # drop a word already inside a chosen phrase, and vice versa
         for w in words:
             if any(w in c.split() for c in chosen) or any(c in w.split() for c in chosen):
                 continue
@@ -98,7 +111,11 @@ def _proposals(texts, vectors, members_list, centres, quotes_per_theme) -> list[
     for members, centre, words in zip(members_list, centres, keywords, strict=True):
         dist = ((vectors[members] - centre) ** 2).sum(axis=1)
         quotes = [int(members[i]) for i in np.argsort(dist)[:quotes_per_theme]]
-        label = ", ".join(words[:3]) if words else f"Theme of {len(members)} responses"
+        if words:
+            label = ", ".join(words[:3])
+        else:  # e.g. a cluster of "Nothing." answers: name it by its most typical response
+            typical = " ".join(texts[quotes[0]].split())
+            label = f"Like “{typical[:40]}{'…' if len(typical) > 40 else ''}”"
         themes.append(
             ProposedTheme(
                 label=label, keywords=words, members=[int(m) for m in members], quotes=quotes
