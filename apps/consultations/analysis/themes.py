@@ -2,8 +2,9 @@
 
 Method: TF-IDF (word + character n-grams) reduced by latent semantic analysis to 100 dimensions,
 k-means clustering (k chosen by silhouette over a small range when not given), then for each cluster
-the keywords that distinguish it (highest mean TF-IDF weight in the cluster relative to the rest,
-words and two-word phrases only, stop words removed) and the responses nearest the centre as
+the keywords that distinguish it (words and two-word phrases used by at least two of its
+responses, scored by their share in the cluster times the log of how much more often the cluster
+uses them than the rest; stop words removed) and the responses nearest the centre as
 representative quotes. Proposals are data; nothing is stored until a person accepts them.
 """
 
