@@ -33,10 +33,22 @@ from apps.early_warning.services.watchlist import (
 EXPORT_COLUMNS = ["gss_code", "name", "council_type", "region", "rank", "score", "band"]
 
 
+def _default_as_at(framework) -> dt.date:
+    """With no date asked for, show the latest date the published data can score: "today" on
+    figures that stop years ago would be a page of "insufficient data"."""
+    return latest_scorable_date(framework) or dt.date.today()
+
+
+def _watchlist_form(request) -> WatchlistForm:
+    if request.GET:
+        return WatchlistForm(request.GET)
+    return WatchlistForm(initial={"as_at": _default_as_at(DEFAULT_FRAMEWORK)})
+
+
 def _watchlist_for(request, form: WatchlistForm):
     data = form.cleaned_data if form.is_valid() else {}
-    as_at = data.get("as_at") or dt.date.today()
     framework = data.get("framework") or DEFAULT_FRAMEWORK
+    as_at = data.get("as_at") or _default_as_at(framework)
     include_notes = permissions.is_national(request.user)
     frame = compute_watchlist(as_at, framework, include_notes=include_notes)
     shown = frame
@@ -53,7 +65,7 @@ def _watchlist_for(request, form: WatchlistForm):
 
 @login_required
 def watchlist(request):
-    form = WatchlistForm(request.GET or None, initial={"as_at": dt.date.today()})
+    form = _watchlist_form(request)
     as_at, fw, frame, shown, include_notes = _watchlist_for(request, form)
     export = request.GET.get("export")
     if export in {"csv", "xlsx"}:
@@ -154,10 +166,10 @@ def _series(council: Council, as_at: dt.date, measures: list[str]) -> dict:
 @login_required
 def council(request, gss_code: str):
     target = get_object_or_404(Council, gss_code=gss_code)
-    form = WatchlistForm(request.GET or None, initial={"as_at": dt.date.today()})
+    form = _watchlist_form(request)
     data = form.cleaned_data if form.is_valid() else {}
-    as_at = data.get("as_at") or dt.date.today()
     framework = data.get("framework") or DEFAULT_FRAMEWORK
+    as_at = data.get("as_at") or _default_as_at(framework)
     try:
         detail = views_data.council_detail(target, as_at, framework, request.user)
     except FrameworkError as exc:
@@ -271,10 +283,10 @@ def note_create(request, gss_code: str):
 
 @login_required
 def england_map(request):
-    form = WatchlistForm(request.GET or None, initial={"as_at": dt.date.today()})
+    form = _watchlist_form(request)
     data = form.cleaned_data if form.is_valid() else {}
-    as_at = data.get("as_at") or dt.date.today()
     framework = data.get("framework") or DEFAULT_FRAMEWORK
+    as_at = data.get("as_at") or _default_as_at(framework)
     level = "county" if request.GET.get("level") == "county" else "district"
     frame = compute_watchlist(as_at, framework, include_notes=permissions.is_national(request.user))
     fw = frame.attrs["framework"]

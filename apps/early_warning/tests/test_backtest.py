@@ -72,3 +72,19 @@ def test_malformed_events_file_is_refused_naming_row_and_column(tmp_path, counci
     missing.write_text("council,date\nCroydon,2020-11-11\n")
     with pytest.raises(ImportProblem, match="header lacks required column"):
         load_events(missing)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_pages_without_a_date_show_the_latest_date_the_data_can_score(
+    real_indicators, client, make_user
+):
+    from apps.accounts.models import Role
+    from apps.early_warning.services.watchlist import latest_scorable_date
+
+    latest = latest_scorable_date()
+    assert latest is not None and latest < dt.date.today()
+    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
+    page = client.get("/early-warning/").content.decode()
+    assert f"Watchlist as at {latest:%-d %B %Y}" in page
+    assert "High concern" in page
