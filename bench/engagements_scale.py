@@ -38,8 +38,8 @@ def main() -> None:
     from django.utils import timezone
 
     from apps.accounts.models import Role, User
-    from apps.councils.models import Council
     from apps.core.exports import to_csv, to_xlsx
+    from apps.councils.models import Council
     from apps.engagements import dashboard, exports
     from apps.engagements.models import (
         OPEN_STATES,
