@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from apps.api.api import api
+from apps.core.views import home
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", home, name="home"),
     path("accounts/", include("apps.accounts.urls")),
     path("councils/", include("apps.councils.urls")),
     path("indicators/", include("apps.indicators.urls")),

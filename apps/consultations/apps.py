@@ -9,6 +9,14 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "Consultations"
     nav_items = [NavItem("Consultations", "consultations:index", "public")]
 
+    def home_panel(self, request) -> dict | None:
+        from apps.consultations.models import Consultation
+
+        return {
+            "template": "consultations/_home_panel.html",
+            "consultations": Consultation.objects.public().open_now(),
+        }
+
     def bootstrap(self, stdout) -> None:
         """Contacts from the councils register, then the demo consultations (idempotent)."""
         from apps.consultations.services.contacts import seed_contacts

@@ -3,7 +3,9 @@
 An AppConfig may set `nav_items = [NavItem("Label", "app:url-name", who)]`, where `who` is
 "public", "signed_in", "case_detail" (everyone who may see case detail) or "staff"; and
 `council_links = [NavItem("Label", "app:url-name", who)]` for pages about one council, whose URL
-takes the council's GSS code: they are listed on the council's page.
+takes the council's GSS code: they are listed on the council's page; and a method
+`home_panel(self, request) -> dict | None` returning {"template": ..., **context} for a panel on the
+signed-in home page (None to show nothing to this user).
 """
 
 from __future__ import annotations
@@ -66,3 +68,13 @@ def council_links_for(request: HttpRequest, council) -> list[dict]:
                 continue
             links.append({"label": item.label, "url": url})
     return links
+
+
+def home_panels_for(request: HttpRequest) -> list[dict]:
+    panels = []
+    for config in apps.get_app_configs():
+        panel_for = getattr(config, "home_panel", None)
+        panel = panel_for(request) if panel_for else None
+        if panel:
+            panels.append(panel)
+    return panels

@@ -10,6 +10,32 @@ class EarlyWarningConfig(AppConfig):
     nav_items = [NavItem("Early warning", "early_warning:watchlist", "signed_in")]
     council_links = [NavItem("Early-warning assessment", "early_warning:council", "signed_in")]
 
+    def home_panel(self, request) -> dict | None:
+        """The councils of most concern, from published data only (no soft intelligence)."""
+        if not request.user.is_authenticated:
+            return None
+        import datetime as dt
+
+        from apps.early_warning.services.watchlist import (
+            DEFAULT_FRAMEWORK,
+            compute_watchlist,
+            latest_scorable_date,
+        )
+
+        latest = latest_scorable_date(DEFAULT_FRAMEWORK)
+        as_at = latest or dt.date.today()
+        frame = compute_watchlist(as_at, DEFAULT_FRAMEWORK, include_notes=False)
+        fw = frame.attrs["framework"]
+        scored = frame[frame["band"] != "insufficient data"].sort_values("rank").head(8)
+        rows = [{**row, "tag": fw.tag_for(row["band"])} for row in scored.to_dict("records")]
+        return {
+            "template": "early_warning/_home_panel.html",
+            "framework": fw,
+            "as_at": as_at,
+            "is_latest": latest is not None,
+            "rows": rows,
+        }
+
     def bootstrap(self, stdout) -> None:
         from apps.early_warning.services.demo import create_demo_notes
 
