@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from openpyxl.utils import get_column_letter
 
 
 @dataclass
@@ -32,6 +33,11 @@ class ImportProblem(Exception):
         if self.column:
             where.append(f"column {self.column!r}")
         return f"{', '.join(where)}: {self.message}"
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 27 -> AB: how a spreadsheet user finds the column named in a problem."""
+    return get_column_letter(index + 1)
 
 
 def read_csv_rows(path: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from apps.core.importers import ImportProblem
+from apps.core.importers import ImportProblem, column_letter
 
 from .engine.framework import Framework, available_frameworks, load_framework
 
@@ -28,15 +28,6 @@ _POINTS_HEADER = re.compile(r"^ind\s*\d+$")
 
 def _norm(text: object) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip().lower()
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from apps.core.importers import BaseImporter, ImportProblem
+from apps.core.importers import BaseImporter, ImportProblem, column_letter
 
 # Cells that mean "no figure" in government tables, as opposed to a malformed value.
 NULL_MARKERS = {
@@ -47,16 +47,6 @@ OBSERVATION_COLUMNS = [
     "published",
     "vintage",
 ]
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 27 -> AB: how a spreadsheet user finds the column."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def normalise(text: Any) -> str:
