@@ -55,7 +55,7 @@ def main() -> None:
         call_command("import_councils", stdout=StringIO())
     if not Observation.objects.exists():
         timed(
-            "bootstrap import (4 sources, 13 files, then derive)",
+            "bootstrap import (every shipped source and file, then derive)",
             call_command,
             "import_indicators",
             stdout=StringIO(),

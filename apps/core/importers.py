@@ -4,6 +4,9 @@ one transaction, so a bad row leaves the database exactly as it was."""
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +41,120 @@ class ImportProblem(Exception):
 def column_letter(index: int) -> str:
     """0 -> A, 27 -> AB: how a spreadsheet user finds the column named in a problem."""
     return get_column_letter(index + 1)
+
+
+# -- header names, compared tolerant of case, spacing and punctuation ---------------------------
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def header_key(text: Any) -> str:
+    """A header name reduced to what identifies it: lower case, accents folded, '&' read as
+    'and', every space and punctuation mark removed. 'E-code', 'E code' and 'ECode' all give
+    'ecode'; 'Muni code' and 'MuniCode' give 'municode'; 'LA_LGF_code' gives 'lalgfcode'."""
+    folded = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    return _NOT_ALNUM.sub("", folded.lower().replace("&", "and"))
+
+
+def find_header(cells: Iterable[Any], *names: str) -> int | None:
+    """Index of the first cell whose header_key equals that of any of `names` (None if none)."""
+    wanted = {header_key(name) for name in names}
+    for index, cell in enumerate(cells):
+        if header_key(cell) in wanted:
+            return index
+    return None
+
+
+# -- what a file is, read from its content, never its name --------------------------------------
+
+OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+ZIP_MAGIC = b"PK\x03\x04"
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+FILE_KINDS = {
+    "xlsx": "Excel workbook",
+    "xls": "Excel 97-2003 workbook",
+    "ods": "OpenDocument spreadsheet",
+    "csv": "text (CSV) file",
+}
+
+
+def sniff(path: Path) -> str:
+    """'xlsx', 'ods', 'xls' or 'csv', from the file's first bytes (and, for a zip archive, its
+    members): a workbook named .xls that holds an .xlsx is read as what it is. Anything else is
+    refused with what it looks like."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192)
+    except OSError as exc:
+        raise ImportProblem(str(path), f"cannot open file ({exc.strerror})") from exc
+    if not head:
+        raise ImportProblem(str(path), "the file is empty")
+    if head.startswith(OLE2_MAGIC):
+        return "xls"
+    if head.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+                if "mimetype" in names:
+                    mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                    if mimetype == ODS_MIMETYPE:
+                        return "ods"
+                    raise ImportProblem(
+                        str(path), f"a zip archive of type {mimetype!r}, not a spreadsheet"
+                    )
+                if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                    return "xlsx"
+        except zipfile.BadZipFile as exc:
+            raise ImportProblem(str(path), f"a damaged zip archive ({exc})") from exc
+        raise ImportProblem(str(path), "a zip archive that holds no spreadsheet")
+    if b"\x00" in head:
+        raise ImportProblem(
+            str(path), f"not a spreadsheet or CSV file (it starts with bytes {head[:8].hex(' ')})"
+        )
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml", b"{", b"[")):
+        raise ImportProblem(str(path), "a web page or data document, not a spreadsheet or CSV file")
+    return "csv"
+
+
+def decode_text(data: bytes) -> str:
+    """CSV bytes as text: UTF-8 (with or without a byte-order mark), else Windows-1252, as
+    government CSVs come in both."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+class SheetBook:
+    """A workbook (xlsx, xls or ods, told apart by content) read as cell values per sheet."""
+
+    def __init__(self, path: Path) -> None:
+        from python_calamine import CalamineWorkbook
+
+        self.path = Path(path)
+        self.kind = sniff(self.path)
+        if self.kind == "csv":
+            raise ImportProblem(str(path), "a text (CSV) file where a workbook was expected")
+        try:
+            with open(self.path, "rb") as handle:
+                self.book = CalamineWorkbook.from_filelike(handle)
+        except Exception as exc:  # calamine raises several types for unreadable files
+            raise ImportProblem(
+                str(path), f"cannot read the {FILE_KINDS[self.kind]} ({exc})"
+            ) from exc
+        self.sheet_names: list[str] = list(self.book.sheet_names)
+
+    def rows(self, sheet: str) -> list[list[Any]]:
+        if sheet not in self.sheet_names:
+            raise ImportProblem(str(self.path), "sheet is missing", sheet=sheet)
+        try:
+            return self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise ImportProblem(
+                str(self.path), f"sheet cannot be read ({exc})", sheet=sheet
+            ) from exc
 
 
 def read_csv_rows(path: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:

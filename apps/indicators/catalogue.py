@@ -12,13 +12,50 @@ HERE = Path(__file__).resolve().parent
 CATALOGUE_FILE = HERE / "catalogue.toml"
 SOURCES_FILE = HERE / "sources.toml"
 POLARITIES = {"higher_is_worse", "lower_is_worse", "neutral"}
+BASES = {"outturn", "forecast"}
+FORECAST_SUFFIX = "_forecast"
+
+
+def _forecast_twin(entry: dict[str, Any], twins: set[str]) -> dict[str, Any]:
+    """The forecast counterpart of an entry marked `forecast_twin = true`: code + '_forecast',
+    basis 'forecast'; a derived twin computes the same rule on the forecast inputs (inputs
+    without a forecast, such as net revenue expenditure, stay as they are)."""
+
+    def swap(item: Any) -> Any:
+        if isinstance(item, list):
+            return [swap(part) for part in item]
+        if isinstance(item, str) and item in twins:
+            return item + FORECAST_SUFFIX
+        return item
+
+    twin = {key: value for key, value in entry.items() if key != "forecast_twin"}
+    twin["code"] = entry["code"] + FORECAST_SUFFIX
+    twin["title"] = f"{entry['title']} (forecast)"
+    twin["basis"] = "forecast"
+    twin["definition"] = (
+        f"FORECAST made at the start of the year (Capital Estimates Return), not outturn. "
+        f"{entry['definition']}"
+    )
+    if not entry.get("derived"):
+        twin["source"] = entry["forecast_source"]
+    if "rule" in entry:
+        twin["rule"] = {key: swap(value) for key, value in entry["rule"].items()}
+    twin.pop("forecast_source", None)
+    return twin
 
 
 @cache
 def catalogue_entries() -> tuple[dict[str, Any], ...]:
     """The [[indicator]] entries of catalogue.toml, checked for the fields everyone relies on."""
     with open(CATALOGUE_FILE, "rb") as handle:
-        entries = tomllib.load(handle)["indicator"]
+        declared = tomllib.load(handle)["indicator"]
+    entries, twins = [], set()
+    for entry in declared:
+        entry = {"basis": "outturn", **entry}
+        entries.append({k: v for k, v in entry.items() if k not in ("forecast_twin",)})
+        if entry.get("forecast_twin"):
+            entries.append(_forecast_twin(entry, twins))
+            twins.add(entry["code"])
     seen: set[str] = set()
     for entry in entries:
         code = entry["code"]
@@ -27,6 +64,8 @@ def catalogue_entries() -> tuple[dict[str, Any], ...]:
         seen.add(code)
         if entry["polarity"] not in POLARITIES:
             raise ValueError(f"catalogue.toml: {code}: unknown polarity {entry['polarity']!r}")
+        if entry["basis"] not in BASES:
+            raise ValueError(f"catalogue.toml: {code}: unknown basis {entry['basis']!r}")
         if entry.get("derived") and "rule" not in entry:
             raise ValueError(f"catalogue.toml: derived indicator {code} has no rule")
     return tuple(entries)
@@ -54,6 +93,7 @@ def sync_indicators() -> dict[str, int]:
             "polarity": entry["polarity"],
             "source": entry["source"],
             "definition": entry["definition"],
+            "basis": entry["basis"],
             "is_derived": bool(entry.get("derived")),
             "rule": entry.get("rule"),
         }

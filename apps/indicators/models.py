@@ -17,12 +17,23 @@ class Polarity(models.TextChoices):
     NEUTRAL = "neutral", "Neutral"
 
 
+class Basis(models.TextChoices):
+    OUTTURN = "outturn", "Outturn (what happened)"
+    FORECAST = "forecast", "Forecast (what the council expected at the start of the year)"
+
+
 class IndicatorQuerySet(models.QuerySet):
     def derived(self) -> IndicatorQuerySet:
         return self.filter(is_derived=True)
 
     def imported(self) -> IndicatorQuerySet:
         return self.filter(is_derived=False)
+
+    def outturn(self) -> IndicatorQuerySet:
+        return self.filter(basis=Basis.OUTTURN)
+
+    def forecasts(self) -> IndicatorQuerySet:
+        return self.filter(basis=Basis.FORECAST)
 
 
 class Indicator(models.Model):
@@ -32,6 +43,12 @@ class Indicator(models.Model):
     polarity = models.CharField(max_length=20, choices=Polarity.choices)
     source = models.CharField(max_length=40, db_index=True)
     definition = models.TextField()
+    basis = models.CharField(
+        max_length=10,
+        choices=Basis.choices,
+        default=Basis.OUTTURN,
+        help_text="Forecasts are separate indicators (code ending _forecast), never outturn",
+    )
     is_derived = models.BooleanField(default=False)
     rule = models.JSONField(null=True, blank=True, help_text="For derived indicators")
 

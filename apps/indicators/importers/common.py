@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from apps.core.importers import BaseImporter, ImportProblem, column_letter
+from apps.core.importers import BaseImporter, ImportProblem, SheetBook, column_letter, header_key
 
 # Cells that mean "no figure" in government tables, as opposed to a malformed value.
 NULL_MARKERS = {
@@ -59,6 +59,38 @@ def normalise(text: Any) -> str:
 def financial_year(start_year: int) -> tuple[str, dt.date]:
     """2016 -> ("2016-17", 31 March 2017)."""
     return f"{start_year}-{(start_year + 1) % 100:02d}", dt.date(start_year + 1, 3, 31)
+
+
+YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})\b")
+PUBLISHED_ON = re.compile(r"published on (\d{1,2} [A-Za-z]+ \d{4})")
+
+
+def find_financial_year(texts: Iterable[str]) -> tuple[str, dt.date] | None:
+    """The first financial year written like '2016-17' in `texts` (titles, sheet names)."""
+    for text in texts:
+        for match in YEAR_RANGE.finditer(str(text)):
+            if (int(match.group(1)) + 1) % 100 == int(match.group(2)):
+                return financial_year(int(match.group(1)))
+    return None
+
+
+def stated_publication_date(book: SheetBook) -> tuple[dt.date | None, bool]:
+    """The release date a workbook's front page states ('... published on 15 November 2018'),
+    and whether the text before it calls the file a revision (not 'originally published')."""
+    stated, revision = None, False
+    for name in book.sheet_names:
+        if "front" not in name.lower():
+            continue
+        text = " ".join(str(c) for row in book.rows(name) for c in row if c not in ("", None))
+        match = PUBLISHED_ON.search(text)
+        if match:
+            try:
+                stated = dt.datetime.strptime(match.group(1), "%d %B %Y").date()
+            except ValueError:
+                continue
+            before = text[max(0, match.start() - 250) : match.start()].lower()
+            revision = "revis" in before and "originally" not in before
+    return stated, revision
 
 
 def parse_financial_year(label: str) -> tuple[str, dt.date] | None:
@@ -120,24 +152,12 @@ class CouncilIndex:
         return self.by_ecode.get(ecode_text)
 
 
-class Workbook:
-    """A published .xls or .xlsx workbook, read cell values only (python-calamine)."""
+class Workbook(SheetBook):
+    """A published workbook (.xlsx, .xls or .ods, told apart by content, not by name), read as
+    cell values only (python-calamine). `problem` is accepted for the importers' call shape."""
 
-    def __init__(self, path: Path, problem) -> None:
-        from python_calamine import CalamineWorkbook
-
-        self.path = path
-        self.problem = problem
-        try:
-            self.book = CalamineWorkbook.from_path(str(path))
-        except Exception as exc:  # calamine raises several types for unreadable files
-            raise problem(f"cannot read workbook ({exc})") from exc
-        self.sheet_names: list[str] = list(self.book.sheet_names)
-
-    def rows(self, sheet: str) -> list[list[Any]]:
-        if sheet not in self.sheet_names:
-            raise self.problem("sheet is missing", sheet=sheet)
-        return self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    def __init__(self, path: Path, problem=None) -> None:
+        super().__init__(path)
 
 
 @dataclass
@@ -285,7 +305,10 @@ __all__ = [
     "describe_unmatched",
     "end_of_month_after",
     "financial_year",
+    "find_financial_year",
+    "header_key",
     "normalise",
     "parse_financial_year",
     "read_number",
+    "stated_publication_date",
 ]

@@ -26,14 +26,15 @@ from apps.indicators.importers.common import (
     column_letter,
     end_of_month_after,
     financial_year,
+    find_financial_year,
     normalise,
     read_number,
+    stated_publication_date,
 )
 
 LINES_FILE = Path(__file__).resolve().parent / "rs_lines.toml"
 RESERVE_DAY = re.compile(r"(1 april|31 march)")
 YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
-PUBLISHED_ON = re.compile(r"published on (\d{1,2} [A-Za-z]+ \d{4})")
 
 
 @cache
@@ -194,15 +195,14 @@ class RevenueOutturnImporter(IndicatorImporter):
 
     def _period(self, rows: list[list[Any]], sheet: str) -> tuple[str, dt.date]:
         texts = [str(cell) for row in rows[:3] for cell in row if cell not in ("", None)]
-        for text in [*texts, sheet]:
-            match = re.search(r"((?:19|20)\d{2})-(\d{2})\b", text)
-            if match and (int(match.group(1)) + 1) % 100 == int(match.group(2)):
-                return financial_year(int(match.group(1)))
-        raise self.problem(
-            "cannot tell the financial year (expected e.g. '2016-17' in the title)",
-            sheet=sheet,
-            row=1,
-        )
+        found = find_financial_year([*texts, sheet])
+        if found is None:
+            raise self.problem(
+                "cannot tell the financial year (expected e.g. '2016-17' in the title)",
+                sheet=sheet,
+                row=1,
+            )
+        return found
 
     def _targets(
         self, columns: list[Column], period: str, period_end: dt.date, sheet: str, header_row: int
@@ -255,19 +255,7 @@ class RevenueOutturnImporter(IndicatorImporter):
         first = rules.get("first_release", {}).get(period)
         _, period_end = financial_year(int(period[:4]))
         published = first or end_of_month_after(period_end, int(rules["fallback_lag_months"]))
-        vintage, revision = None, False
-        for name in book.sheet_names:
-            if "front" not in name.lower():
-                continue
-            text = " ".join(str(c) for row in book.rows(name) for c in row if c not in ("", None))
-            match = PUBLISHED_ON.search(text)
-            if match:
-                try:
-                    vintage = dt.datetime.strptime(match.group(1), "%d %B %Y").date()
-                except ValueError:
-                    continue
-                before = text[max(0, match.start() - 250) : match.start()].lower()
-                revision = "revis" in before and "originally" not in before
+        vintage, revision = stated_publication_date(book)
         release_window = end_of_month_after(period_end, 12)
         if first is None and vintage and not revision and period_end < vintage <= release_window:
             published = vintage  # a year not in the table whose first release the file states

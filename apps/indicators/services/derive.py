@@ -87,6 +87,16 @@ class _Grid:
             shifted_pub[:, years:] = pub[:, :-years]
         return shifted_value, shifted_pub
 
+    def carried(self, name: str, years: int) -> tuple[np.ndarray, np.ndarray]:
+        """`name`, where a year is not yet known taking the latest of the `years` before it."""
+        value, pub = self.get(name)
+        value, pub = value.copy(), pub.copy()
+        for back in range(1, years + 1):
+            older, older_pub = self.lagged(name, back)
+            fill = np.isnan(value) & ~np.isnan(older)
+            value[fill], pub[fill] = older[fill], older_pub[fill]
+        return value, pub
+
     def put(self, name: str, value: np.ndarray, pub: np.ndarray) -> None:
         value = np.where(np.isfinite(value), value, np.nan)
         self.value[name] = value
@@ -113,7 +123,11 @@ def _evaluate(rule: dict[str, Any], grid: _Grid) -> tuple[np.ndarray, np.ndarray
             return first - second, np.maximum(first_pub, second_pub)
         if kind == "ratio":
             num, num_pub = grid.part(rule["numerator"])
-            den, den_pub = grid.part(rule["denominator"])
+            carry = int(rule.get("carry_denominator", 0))
+            if carry:
+                den, den_pub = grid.carried(rule["denominator"], carry)
+            else:
+                den, den_pub = grid.part(rule["denominator"])
             value = np.where(den > 0, num / den, np.nan) * float(rule.get("scale", 1))
             return value, np.maximum(num_pub, den_pub)
         if kind in {"change", "sustainability"}:

@@ -18,7 +18,16 @@ import numpy as np
 import pandas as pd
 
 COLUMNS = ["gss_code", "indicator", "period", "period_end", "value", "text_value", "published"]
-CATALOGUE_COLUMNS = ["code", "title", "unit", "polarity", "source", "definition", "is_derived"]
+CATALOGUE_COLUMNS = [
+    "code",
+    "title",
+    "unit",
+    "polarity",
+    "source",
+    "definition",
+    "basis",
+    "is_derived",
+]
 
 _lock = threading.Lock()
 _cache: dict[str, object] = {"key": None, "frame": None}
@@ -142,7 +151,8 @@ def latest_known_on(
 
 
 def catalogue() -> pd.DataFrame:
-    """The indicator catalogue: code, title, unit, polarity, source, definition, is_derived."""
+    """The indicator catalogue: code, title, unit, polarity, source, definition, basis
+    ('outturn' or 'forecast'), is_derived."""
     from apps.indicators.models import Indicator
 
     rows = Indicator.objects.order_by("code").values_list(*CATALOGUE_COLUMNS)

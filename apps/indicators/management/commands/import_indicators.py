@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 STEPS = (
     "import_revenue_outturn",
     "import_borrowing",
+    "import_capital_financing",
     "import_ofsted",
     "import_adult_social_care",
     "compute_derived_indicators",
