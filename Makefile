@@ -6,7 +6,7 @@ PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv install run serve setup test test-fast lint format check browser-deps bench vendor-frontend clean
+.PHONY: help uv install run serve worker setup test test-fast lint format check browser-deps bench vendor-frontend clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -23,12 +23,17 @@ setup: install ## Migrate and load every shipped data set and the demo records
 	uv run nlb migrate --no-input
 	uv run nlb bootstrap
 
-run: setup ## Set up everything and serve the app on http://127.0.0.1:8000
+run: setup ## Set up everything; serve the app on http://127.0.0.1:8000 with a job worker beside it
 	@echo ""
 	@echo "  Nowhere Left Behind is at http://$(HOST):$(PORT)/"
 	@echo "  Demo sign-ins (password demo-password-1): pm, ra-london, croydon, slough, peer, board, admin"
 	@echo ""
+	@uv run nlb db_worker --no-reload --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	uv run nlb runserver $(HOST):$(PORT) --noreload
+
+worker: install ## Run a job worker (more of them, here or elsewhere, share the queue)
+	uv run nlb db_worker --no-reload --queue-name '*'
 
 browser-deps: ## Install Debian's Chromium for the browser tests (needs root or sudo)
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -17,6 +17,7 @@ urlpatterns = [
     path("peers/", include("apps.peers.urls")),
     path("consultations/", include("apps.consultations.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("jobs/", include("apps.jobs.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -33,8 +33,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",  # serves Swagger UI from its own static files, not a CDN
+    "django_tasks",
+    "django_tasks_db",  # the job queue's table; `nlb db_worker` runs it
     # Our domain apps, in dependency order (bootstrap runs them in this order).
     "apps.core",
+    "apps.jobs",
     "apps.councils",
     "apps.accounts",
     "apps.indicators",
@@ -85,6 +88,23 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the job worker (`make run`) share one SQLite file: write-ahead logging
+    # lets readers work beside a writer, IMMEDIATE transactions take the write lock up front (no
+    # "database is locked" on upgrading a read) and a writer waits up to 20 s for the lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+# The job queue (apps.jobs): "database" stores jobs for `nlb db_worker` processes (SQLite or
+# PostgreSQL, no other server); "immediate" runs them inside the request (tests).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "database")]}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

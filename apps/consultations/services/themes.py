@@ -25,6 +25,7 @@ from apps.consultations.models import (
     ThemeOrigin,
 )
 from apps.consultations.services import engine
+from apps.jobs.services import background
 
 
 def text_answers(question: Question) -> QuerySet[Answer]:
@@ -296,7 +297,7 @@ def question_sentiment(question: Question) -> dict[str, float] | None:
     }
 
 
-# Long runs go to a background thread with a job record the page polls (htmx). Measured on the
+# Long runs go to the job queue (apps.jobs) with a job record the page polls (htmx). Measured on the
 # 2,310 NHS FFT answers on a loaded 2-core machine (load ~6): discovery ~10s with the analysis
 # package, mapping ~2.5s once the mapper is built (~7-12s cold), coding loop ~0.2s per answer;
 # on the ~80-answer demo questions everything is under a second, so small questions simply run
@@ -304,29 +305,37 @@ def question_sentiment(question: Question) -> dict[str, float] | None:
 BACKGROUND_FROM = 1000
 
 
+def _work(job: AnalysisJob, kind: str, k: int | None) -> None:
+    if kind == "discovery":
+        run_discovery(job.question, k=k, job=job)
+    else:
+        map_rest(job.question, job=job)
+
+
+@background("Theme analysis")
+def analysis_in_background(queued, analysis_job_id: int, kind: str, k: int | None = None) -> str:
+    job = AnalysisJob.objects.select_related("question").get(pk=analysis_job_id)
+    try:
+        _work(job, kind, k)
+    except Exception as exc:  # the page must show the failure; the queue records it too
+        AnalysisJob.objects.filter(pk=job.pk).update(
+            status=AnalysisJob.Status.FAILED, message=f"Failed: {exc}"[:300]
+        )
+        raise
+    job.refresh_from_db()
+    return job.message
+
+
 def start(question: Question, kind: str, k: int | None = None) -> AnalysisJob:
-    """Run discovery or mapping now (small questions) or in a background thread (large ones)."""
+    """Run discovery or mapping now (small questions) or on the job queue (large ones)."""
     job = AnalysisJob.objects.create(question=question, kind=kind)
-    work = {
-        "discovery": lambda: run_discovery(question, k=k, job=job),
-        "mapping": lambda: map_rest(question, job=job),
-    }[kind]
+    if kind not in ("discovery", "mapping"):
+        raise KeyError(kind)
     if text_answers(question).count() < BACKGROUND_FROM:
-        work()
-        job.refresh_from_db()
-        return job
-
-    def run() -> None:
-        from django.db import connection
-
-        try:
-            work()
-        except Exception as exc:  # noqa: BLE001 - the page must show the failure
-            AnalysisJob.objects.filter(pk=job.pk).update(
-                status=AnalysisJob.Status.FAILED, message=f"Failed: {exc}"[:300]
-            )
-        finally:
-            connection.close()
-
-    threading.Thread(target=run, daemon=True, name=f"analysis-job-{job.pk}").start()
+        _work(job, kind, k)
+    else:
+        analysis_in_background.start(
+            analysis_job_id=job.pk, kind=kind, k=k, subject=f"{kind}: {question}"[:200]
+        )
+    job.refresh_from_db()
     return job

@@ -1,0 +1,127 @@
+"""The jobs API (see the package docstring): declare with @background, start with .start()."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks import TaskContext, task
+
+from apps.jobs.models import Job
+
+logger = logging.getLogger("nlb.jobs")
+
+RETRY_DELAY = timedelta(seconds=10)  # times the attempt number: 10 s, 20 s, 30 s, ...
+
+
+class BackgroundJob:
+    """A function `fn(job, **arguments)` that can run on the queue with a Job record."""
+
+    def __init__(self, function: Callable[..., Any], label: str, retries: int = 0) -> None:
+        self.function = function
+        self.label = label
+        self.retries = retries
+        self.path = f"{function.__module__}.{function.__qualname__}"
+        self.__doc__ = function.__doc__
+
+    def __call__(self, job: Job, **arguments: Any) -> Any:
+        return self.function(job, **arguments)
+
+    def _create(self, user, subject: str, arguments: dict[str, Any]) -> Job:
+        return Job.objects.create(
+            function=self.path,
+            label=self.label,
+            subject=subject[:200],
+            arguments=arguments,
+            max_attempts=self.retries + 1,
+            created_by=user if user is not None and user.is_authenticated else None,
+        )
+
+    def start(self, *, user=None, subject: str = "", **arguments: Any) -> Job:
+        """Queue the job and return its record (already finished on the immediate backend)."""
+        job = self._create(user, subject, arguments)
+        _enqueue(job)
+        job.refresh_from_db()
+        return job
+
+    def run_now(self, *, user=None, subject: str = "", **arguments: Any) -> Job:
+        """Run in this process with the same record, progress and failure handling (no retries)."""
+        job = self._create(user, subject, arguments)
+        job.max_attempts = 1
+        _run(job, worker="inline")
+        job.refresh_from_db()
+        return job
+
+
+def background(label: str, *, retries: int = 0) -> Callable[[Callable[..., Any]], BackgroundJob]:
+    """Decorator: `@background("What it does", retries=N)` over `def fn(job, **arguments)`."""
+
+    def wrap(function: Callable[..., Any]) -> BackgroundJob:
+        return BackgroundJob(function, label, retries)
+
+    return wrap
+
+
+def _enqueue(job: Job, delay: timedelta | None = None) -> None:
+    queued = run_job
+    if delay and queued.get_backend().supports_defer:
+        queued = queued.using(run_after=timezone.now() + delay)
+    result = queued.enqueue(job.pk)
+    # The immediate backend has run the job already; the database backend runs it after commit.
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+
+
+@task(takes_context=True)
+def run_job(context: TaskContext, job_id: int) -> None:
+    """The one queued task: runs the job's function with its record (worker side)."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:  # deleted while queued: nothing to do
+        logger.warning("job=%s missing; queue entry dropped", job_id)
+        return
+    worker = (context.task_result.worker_ids or ["?"])[-1]
+    _run(job, worker=str(worker)[:64])
+
+
+def _run(job: Job, worker: str) -> None:
+    now = timezone.now()
+    job.status, job.worker, job.attempts = Job.Status.RUNNING, worker, job.attempts + 1
+    job.started = job.started or now
+    Job.objects.filter(pk=job.pk).update(
+        status=job.status, worker=worker, attempts=job.attempts, started=job.started, updated=now
+    )
+    logger.info("job=%s label=%r attempt=%s worker=%s", job.pk, job.label, job.attempts, worker)
+    try:
+        function = import_string(job.function)
+        outcome = function(job, **job.arguments)
+    except Exception as exc:
+        _failed(job, exc)
+        return
+    job.status, job.progress, job.finished = Job.Status.DONE, 100, timezone.now()
+    if isinstance(outcome, str) and outcome:
+        job.message = outcome[:300]
+    job.save(update_fields=["status", "progress", "finished", "message", "updated"])
+    logger.info("job=%s label=%r done seconds=%.1f", job.pk, job.label, job.seconds or 0)
+
+
+def _failed(job: Job, exc: Exception) -> None:
+    cause = f"{type(exc).__name__}: {exc}"
+    job.error = traceback.format_exc()
+    if job.attempts < job.max_attempts:
+        delay = RETRY_DELAY * job.attempts
+        job.status = Job.Status.QUEUED
+        job.message = f"Attempt {job.attempts} failed ({cause}); retrying"[:300]
+        job.save(update_fields=["status", "message", "error", "updated"])
+        logger.warning("job=%s attempt=%s failed cause=%r; retrying", job.pk, job.attempts, cause)
+        with transaction.atomic():
+            _enqueue(job, delay)
+        return
+    job.status, job.finished = Job.Status.FAILED, timezone.now()
+    job.message = f"Failed after {job.attempts} attempt(s): {cause}"[:300]
+    job.save(update_fields=["status", "finished", "message", "error", "updated"])
+    logger.error("job=%s failed attempts=%s cause=%r", job.pk, job.attempts, cause, exc_info=exc)

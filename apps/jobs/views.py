@@ -1,0 +1,39 @@
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from apps.accounts.permissions import is_staff_role
+from apps.jobs.models import Job
+
+
+def _staff(request: HttpRequest) -> None:
+    if not is_staff_role(request.user):
+        raise PermissionDenied("Background jobs are shown to improvement staff only")
+
+
+def job_list(request: HttpRequest) -> HttpResponse:
+    """Every job, newest first, with status and progress; refreshes itself while any job runs."""
+    _staff(request)
+    status = request.GET.get("status", "")
+    jobs = Job.objects.select_related("created_by")
+    if status in Job.Status.values:
+        jobs = jobs.filter(status=status)
+    page = Paginator(jobs, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "filters": [
+            (value, label, Job.objects.filter(status=value).count())
+            for value, label in Job.Status.choices
+        ],
+        "active": any(not job.is_finished for job in page),
+    }
+    template = "jobs/_table.html" if request.htmx else "jobs/list.html"
+    return render(request, template, context)
+
+
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    job = get_object_or_404(Job.objects.select_related("created_by"), pk=pk)
+    return render(request, "jobs/detail.html", {"job": job})
