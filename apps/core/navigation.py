@@ -1,7 +1,11 @@
 """Navigation entries declared by each app, so no app edits a shared template to appear.
 
-An AppConfig may set `nav_items = [NavItem("Label", "app:url-name", who)]`, where `who` is
-"public", "signed_in", "case_detail" (everyone who may see case detail) or "staff"; and
+An AppConfig may set `nav_items = [NavItem("Label", "app:url-name", who, group=..., order=...)]`,
+where `who` is "public", "signed_in", "case_detail" (everyone who may see case detail) or "staff".
+Entries sharing a `group` make one entry in the service navigation (named after the group, or after
+its only entry when the user may see one), linking to the group's first entry by `order`; the
+group's entries are listed under the service navigation on its pages. So each role sees a handful
+of entries grouped by what it does, not one per page. An AppConfig may also set
 `council_links = [NavItem("Label", "app:url-name", who)]` for pages about one council, whose URL
 takes the council's GSS code: they are listed on the council's page; and a method
 `home_panel(self, request) -> dict | None` returning {"template": ..., **context} for a panel on the
@@ -10,7 +14,7 @@ signed-in home page (None to show nothing to this user).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.http import HttpRequest
@@ -22,6 +26,23 @@ class NavItem:
     label: str
     url_name: str
     who: str = "signed_in"
+    group: str = ""  # defaults to the label: an entry of its own
+    order: int = 100  # position within its group
+
+
+@dataclass
+class NavGroup:
+    label: str
+    entries: list[dict] = field(default_factory=list)
+    active: bool = False
+
+    @property
+    def url(self) -> str:
+        return self.entries[0]["url"]
+
+    @property
+    def title(self) -> str:
+        return self.entries[0]["label"] if len(self.entries) == 1 else self.label
 
 
 def _allowed(who: str, user) -> bool:
@@ -38,9 +59,11 @@ def _allowed(who: str, user) -> bool:
     raise ValueError(f"unknown audience {who!r}")
 
 
-def nav_items_for(request: HttpRequest) -> list[dict]:
-    """Entries the user may see; the one whose URL is the longest prefix of the page is active."""
-    items = []
+def nav_items_for(request: HttpRequest) -> list[NavGroup]:
+    """Groups of entries the user may see, in app order; the entry whose URL is the longest
+    prefix of the page is active, and so is its group."""
+    groups: dict[str, NavGroup] = {}
+    ordered: list[tuple[int, int, dict, str]] = []
     for config in apps.get_app_configs():
         for item in getattr(config, "nav_items", []):
             if not _allowed(item.who, request.user):
@@ -49,11 +72,20 @@ def nav_items_for(request: HttpRequest) -> list[dict]:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
-            items.append({"label": item.label, "url": url, "active": False})
-    matches = [i for i in items if request.path.startswith(i["url"]) and i["url"] != "/"]
+            name = item.group or item.label
+            groups.setdefault(name, NavGroup(name))
+            entry = {"label": item.label, "url": url, "active": False}
+            ordered.append((item.order, len(ordered), entry, name))
+    for _, _, entry, name in sorted(ordered, key=lambda o: (o[0], o[1])):
+        groups[name].entries.append(entry)
+    entries = [e for _, _, e, _ in ordered]
+    matches = [e for e in entries if request.path.startswith(e["url"]) and e["url"] != "/"]
     if matches:
-        max(matches, key=lambda i: len(i["url"]))["active"] = True
-    return items
+        best = max(matches, key=lambda e: len(e["url"]))
+        best["active"] = True
+        for group in groups.values():
+            group.active = group.active or any(e is best for e in group.entries)
+    return list(groups.values())
 
 
 def council_links_for(request: HttpRequest, council) -> list[dict]:

@@ -7,7 +7,7 @@ class CouncilsConfig(AppConfig):
     name = "apps.councils"
     label = "councils"
     verbose_name = "Councils"
-    nav_items = [NavItem("Councils", "councils:list", "signed_in")]
+    nav_items = [NavItem("Councils", "councils:list", "signed_in", group="Early warning", order=3)]
 
     def bootstrap(self, stdout) -> None:
         from django.core.management import call_command

@@ -7,7 +7,29 @@ class EarlyWarningConfig(AppConfig):
     name = "apps.early_warning"
     label = "early_warning"
     verbose_name = "Early warning"
-    nav_items = [NavItem("Early warning", "early_warning:watchlist", "signed_in")]
+    nav_items = [
+        NavItem(
+            "Watchlist", "early_warning:watchlist", "signed_in", group="Early warning", order=1
+        ),
+        NavItem("Map", "early_warning:map", "signed_in", group="Early warning", order=2),
+        NavItem(
+            "Compare frameworks",
+            "early_warning:compare",
+            "signed_in",
+            group="Early warning",
+            order=5,
+        ),
+        NavItem(
+            "Frameworks", "early_warning:frameworks", "signed_in", group="Early warning", order=6
+        ),
+        NavItem(
+            "Soft intelligence",
+            "early_warning:notes",
+            "case_detail",
+            group="Early warning",
+            order=7,
+        ),
+    ]
     council_links = [NavItem("Early-warning assessment", "early_warning:council", "signed_in")]
 
     def home_panel(self, request) -> dict | None:

@@ -8,8 +8,10 @@ class EngagementsConfig(AppConfig):
     label = "engagements"
     verbose_name = "Engagements"
     nav_items = [
-        NavItem("Engagements", "engagements:list", "case_detail"),
-        NavItem("Engagement figures", "engagements:dashboard", "signed_in"),
+        NavItem("Engagements", "engagements:list", "case_detail", group="Engagements", order=1),
+        NavItem(
+            "Engagement figures", "engagements:dashboard", "signed_in", group="Engagements", order=2
+        ),
     ]
 
     def home_panel(self, request) -> dict | None:

@@ -7,7 +7,9 @@ class IndicatorsConfig(AppConfig):
     name = "apps.indicators"
     label = "indicators"
     verbose_name = "Indicators"
-    nav_items = [NavItem("Indicators", "indicators:catalogue", "signed_in")]
+    nav_items = [
+        NavItem("Indicators", "indicators:catalogue", "signed_in", group="Early warning", order=4)
+    ]
     council_links = [NavItem("Published indicators", "indicators:council", "signed_in")]
 
     def bootstrap(self, stdout) -> None:

@@ -9,7 +9,7 @@ class SupportConfig(AppConfig):
     verbose_name = "Support"
     nav_items = [
         NavItem("Where to go for support", "support:offers", "public"),
-        NavItem("Triage", "support:triage_index", "staff"),
+        NavItem("Triage", "support:triage_index", "staff", group="Engagements", order=3),
     ]
     council_links = [NavItem("Triage: propose support", "support:triage", "staff")]
 

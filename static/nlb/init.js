@@ -1,2 +1,36 @@
 import { initAll } from '/static/govuk/govuk-frontend.min.js'
+
+// Every data table scrolls sideways inside its own labelled, focusable region, so the page
+// itself never does on a phone. Templates may wrap a table themselves (includes/table_scroll);
+// this catches the rest, and tables that htmx swaps in later.
+function wrapTables (root) {
+  root.querySelectorAll('table').forEach(function (table) {
+    if (table.closest('.nlb-table-scroll')) return
+    const region = document.createElement('div')
+    region.className = 'nlb-table-scroll'
+    region.setAttribute('role', 'region')
+    region.setAttribute('tabindex', '0')
+    // A short name of its own: the table inside is named by its caption.
+    region.setAttribute('aria-label', 'Scrollable table')
+    table.parentNode.insertBefore(region, table)
+    region.appendChild(table)
+  })
+}
+
+// Screen readers hear a short status after a filter updates a result area in place (never the
+// whole table): the first [data-nlb-status] element in the new content, copied into the one
+// polite live region in base.html.
+function announce (root) {
+  const live = document.getElementById('nlb-status')
+  const status = root.querySelector && root.querySelector('[data-nlb-status]')
+  if (live && status) live.textContent = status.textContent.replace(/\s+/g, ' ').trim()
+}
+
+wrapTables(document)
 initAll()
+if (window.htmx) {
+  window.htmx.on('htmx:afterSwap', function (event) {
+    wrapTables(event.detail.target)
+    announce(event.detail.target)
+  })
+}

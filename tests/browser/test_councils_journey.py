@@ -10,7 +10,7 @@ from apps.accounts.models import Role
 def test_sign_in_search_and_open_a_council(page, sign_in, make_user):
     make_user(role=Role.PROGRAMME_MANAGER, username="priya")
     sign_in(page, "priya")
-    expect(page.get_by_text("priya (Improvement programme manager (national))")).to_be_visible()
+    expect(page.get_by_text("priya, Improvement programme manager (national)")).to_be_visible()
 
     page.get_by_role("link", name="Councils").first.click()
     expect(page.locator("h1")).to_have_text("Councils")
