@@ -1,6 +1,6 @@
 """Server time of the pages people open every day, over HTTP, signed in as the programme manager.
 
-Runs against the database `make run` fills (var/nlb.sqlite3, or DATABASE_URL), after `nlb bootstrap`.
+Runs against the database `make run` fills (var/nlb.sqlite3 or DATABASE_URL), after bootstrap.
 It starts the app on a free 127.0.0.1 port (or uses --url), signs in as `pm` through the real
 sign-in form, warms each page once, then requests each page --repeat times and prints p50 and p95 in
 milliseconds, flagging pages over the 300 ms goal. No assertions: it prints figures.
