@@ -129,6 +129,9 @@ class BatchResult:
     stages: dict[str, str] = field(default_factory=dict)
     candidates: int = 0  # decision variables after presolve filtering
     notes: list[str] = field(default_factory=list)
+    stage_gaps: dict[str, float] = field(default_factory=dict)  # per stage: 0 when proved
+    components: int = 0  # independent groups of engagements solved apart
+    greedy_staffed: int = 0  # teams the greedy baseline (the solver's first incumbent) formed
 
     def team(self, engagement_id: str) -> list[Assignment]:
         return [a for a in self.assignments if a.engagement_id == engagement_id]
@@ -145,6 +148,14 @@ class BatchResult:
         if self.status not in ("OPTIMAL", "INFEASIBLE"):
             line += f" gap={self.gap:.2%}"
         return line
+
+    def stages_text(self) -> str:
+        """Each stage, OPTIMAL or with its proved gap: `teams=OPTIMAL coverage=1.20% ...`."""
+        parts = []
+        for name, status in self.stages.items():
+            gap = self.stage_gaps.get(name, 0.0)
+            parts.append(f"{name}={'OPTIMAL' if status == 'OPTIMAL' else f'gap {gap:.2%}'}")
+        return " ".join(parts)
 
 
 def needs_covered_by(team: Iterable[PeerRecord], needs: Iterable[str]) -> set[str]:

@@ -1,15 +1,17 @@
-"""The greedy baseline the benchmark compares CP-SAT against: how teams are often formed by hand.
+"""A plain greedy that never breaks a rule: the baseline, the solver's first hint and its fallback.
 
-Engagements in date order; for each, the free lead officer peer and lead member peer who cover
-most needs, then the peer adding most uncovered needs, and so on. It never looks ahead, so early
-engagements take scarce peers later ones need; when it is stuck it does what a busy person does
-and takes someone anyway (double-booked or not able to lead), and `check` counts the cost.
+Engagements in date order; for each, the free lead officer peer and lead member peer who add most
+needs, then (under no overall control) member peers of other parties, then the peer adding most
+uncovered needs, and so on, least-deployed first among equals. A peer is only ever taken when
+every rule allows it alongside the teams already formed, so the answer passes `check_teams`; an
+engagement whose team cannot be completed is left without one (never a half team).
+`fixed` teams (already decided) are respected: their peers' days and deployments count.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .domain import Assignment, CouncilAreas, EngagementRequest, PeerRecord
 from .eligibility import PeerIndex, can_lead_member, can_lead_officer, prior_load
@@ -21,68 +23,109 @@ def greedy_teams(
     peers: Sequence[PeerRecord],
     rules: TeamRules,
     areas: CouncilAreas,
+    *,
+    fixed: Sequence[Assignment] = (),
+    index: PeerIndex | None = None,
 ) -> list[Assignment]:
-    index = PeerIndex(peers, rules, areas)
+    """Teams for the engagements not already in `fixed`; returns the new assignments only."""
+    index = index or PeerIndex(peers, rules, areas)
+    engs = {e.engagement_id: e for e in engagements}
     taken: dict[str, list[EngagementRequest]] = defaultdict(list)
+    for a in fixed:
+        taken[a.peer_id].append(engs[a.engagement_id])
+    done = {a.engagement_id for a in fixed}
     out: list[Assignment] = []
-
-    def free(p: PeerRecord, eng: EngagementRequest) -> bool:
-        mine = taken[p.peer_id]
-        if any(e.overlaps(eng.start_date, eng.end_date) for e in mine):
-            return False
-        year = rules.year_of(eng.start_date)
-        same_year = [e for e in mine if rules.year_of(e.start_date) == year]
-        count, days = prior_load(p, year, rules)
-        return (
-            days + eng.days + sum(e.days for e in same_year) <= p.max_days
-            and count + len(same_year) < rules.max_deployments_per_year
-        )
-
     for eng in sorted(engagements, key=lambda e: (e.start_date, e.engagement_id)):
+        if eng.engagement_id in done:
+            continue
         excluded = index.exclusion_map(eng)
-        needs = set(eng.needs)
-        ok = [p for p in peers if p.peer_id not in excluded and free(p, eng)]
-        team: list[tuple[PeerRecord, str]] = []
-        covered: set[str] = set()
-
-        def best(pool: list[PeerRecord], needs=needs, covered=covered) -> PeerRecord:
-            return max(pool, key=lambda q: (len((needs - covered) & q.expertise), q.peer_id[::-1]))
-
-        leads = (
-            ("officer", lambda q: can_lead_officer(q, rules)),
-            ("member", lambda q, eng=eng: can_lead_member(q, eng, rules)),
-        )
-        for lead, able in leads:
-            chosen_ids = {t.peer_id for t, _ in team}
-            pool = [p for p in ok if able(p) and p.peer_id not in chosen_ids]
-            if not pool:  # stuck: take an able peer anyway, even if booked or conflicted
-                pool = [p for p in peers if able(p) and p.peer_id not in chosen_ids]
-            if pool:
-                chosen = best(pool)
-                team.append((chosen, lead))
-                covered |= chosen.expertise & needs
-        cross_party = eng.ruling_party == "NOC" and rules.on("political_balance.noc_cross_party")
-        while len(team) < eng.team_size:
-            chosen_ids = {t.peer_id for t, _ in team}
-            members = [t for t, _ in team if t.kind == "member"]
-            parties = {t.party for t in members}
-            pool = [
-                p
-                for p in ok
-                if p.peer_id not in chosen_ids
-                and (p.kind == "officer" or len(members) < rules.max_member_peers)
-            ]
-            if cross_party and len(parties) < rules.noc_min_member_parties:
-                # Next, a member peer from a party not yet on the team, if any is free.
-                pool = [p for p in pool if p.kind == "member" and p.party not in parties] or pool
-            if not pool:
-                break
-            chosen = best(pool)
-            team.append((chosen, ""))
-            covered |= chosen.expertise & needs
+        pool = [
+            p for p in peers if p.peer_id not in excluded and _free(p, eng, taken[p.peer_id], rules)
+        ]
+        team = _team_for(eng, pool, rules, taken)
+        if team is None:
+            continue
         for p, lead in team:
             taken[p.peer_id].append(eng)
-            out.append(
-                Assignment(eng.engagement_id, p.peer_id, lead, tuple(sorted(needs & p.expertise)))
-            )
+            covers = tuple(sorted(set(eng.needs) & p.expertise))
+            out.append(Assignment(eng.engagement_id, p.peer_id, lead, covers))
     return out
+
+
+def _free(
+    p: PeerRecord, eng: EngagementRequest, mine: list[EngagementRequest], rules: TeamRules
+) -> bool:
+    """May `p` join `eng` on top of the engagements `mine` already given to them?"""
+    if rules.on("availability.overlap") and any(
+        e.overlaps(eng.start_date, eng.end_date) for e in mine
+    ):
+        return False
+    year = rules.year_of(eng.start_date)
+    same_year = [e for e in mine if rules.year_of(e.start_date) == year]
+    count, days = prior_load(p, year, rules)
+    if rules.on("availability.capacity") and (
+        days + eng.days + sum(e.days for e in same_year) > p.max_days
+    ):
+        return False
+    return not (
+        rules.on("availability.deployments_per_year")
+        and count + len(same_year) >= rules.max_deployments_per_year
+    )
+
+
+def _team_for(
+    eng: EngagementRequest,
+    pool: list[PeerRecord],
+    rules: TeamRules,
+    taken: dict[str, list[EngagementRequest]],
+) -> list[tuple[PeerRecord, str]] | None:
+    needs = set(eng.needs)
+    year = rules.year_of(eng.start_date)
+    team: list[tuple[PeerRecord, str]] = []
+    covered: set[str] = set()
+
+    def used(q: PeerRecord) -> int:
+        return prior_load(q, year, rules)[0] + len(taken[q.peer_id])
+
+    def pick(able: Callable[[PeerRecord], bool], lead: str = "") -> bool:
+        chosen = {t.peer_id for t, _ in team}
+        members = sum(1 for t, _ in team if t.kind == "member")
+        room_for_member = not rules.on("team.max_member_peers") or members < rules.max_member_peers
+        options = [
+            q
+            for q in pool
+            if q.peer_id not in chosen and able(q) and (q.kind == "officer" or room_for_member)
+        ]
+        if not options:
+            return False
+        # Most new needs; then keep peers able to lead for later teams; then least deployed.
+        best = max(
+            options,
+            key=lambda q: (
+                len((needs - covered) & q.expertise),
+                not (can_lead_officer(q, rules) or can_lead_member(q, eng, rules)) or bool(lead),
+                -used(q),
+                q.peer_id,
+            ),
+        )
+        team.append((best, lead))
+        covered.update(best.expertise & needs)
+        return True
+
+    if rules.on("team.lead_officer") and not pick(lambda q: can_lead_officer(q, rules), "officer"):
+        return None
+    if rules.on("team.lead_member") and not pick(
+        lambda q: can_lead_member(q, eng, rules), "member"
+    ):
+        return None
+    if eng.ruling_party == "NOC" and rules.on("political_balance.noc_cross_party"):
+        while len({t.party for t, _ in team if t.kind == "member"}) < rules.noc_min_member_parties:
+            parties = {t.party for t, _ in team if t.kind == "member"}
+            if len(team) >= eng.team_size or not pick(
+                lambda q, parties=parties: q.kind == "member" and q.party not in parties
+            ):
+                return None
+    while len(team) < eng.team_size:
+        if not pick(lambda q: True):
+            return None
+    return team

@@ -9,7 +9,7 @@ import pytest
 from apps.peers.services.council_facts import areas_from_facts, from_shipped_files
 from apps.peers.services.synthetic import generate_engagements, generate_peers, with_history
 from apps.peers.teams.check import check_teams
-from apps.peers.teams.domain import BatchResult, CouncilAreas, PriorDeployment
+from apps.peers.teams.domain import CouncilAreas, PriorDeployment
 from apps.peers.teams.solver import build_teams, diagnose_unstaffed
 
 from .factories import (
@@ -238,7 +238,7 @@ def test_at_most_two_member_peers_even_when_members_cover_more():
     ]
     result = solve([engagement(team_size=5, needs=("finance", "housing", "digital"))], pool)
     members = [p for p in pool if p.peer_id in ids(result) and p.kind == "member"]
-    assert len(members) == 2
+    assert 1 <= len(members) <= 2
 
 
 def test_each_need_counts_once_so_the_team_spreads_across_needs():
@@ -260,7 +260,14 @@ def test_relaxing_rules_one_at_a_time_names_the_one_that_frees_the_request():
     pool = [p for p in basic_pool() if p.peer_id != "CE1"]
     pool.append(officer("CE2", "chief_executive", accredited_until=START))
     eng = engagement()
-    blockers = diagnose_unstaffed([eng], [eng], pool, rules(), AREAS, BatchResult("INFEASIBLE"))
+    blockers = diagnose_unstaffed(
+        [eng],
+        [eng],
+        pool,
+        rules(),
+        AREAS,
+        solve_alone=lambda e, r, s: build_teams([e], pool, r, AREAS, time_limit=s, diagnose=False),
+    )
     (blocker,) = blockers
     assert blocker.rule == "availability.accreditation"
     assert "relaxing 'accreditation valid on the engagement's dates'" in blocker.message

@@ -57,4 +57,7 @@ class Command(BaseCommand):
             self.stderr.write(f"note: {note}")
         for blocker in result.blockers:
             self.stderr.write(f"{blocker.engagement_id}: {blocker.message} [{blocker.rule}]")
-        self.stdout.write(f"{result.summary()} teams={len(result.staffed)}/{len(engagements)}")
+        self.stdout.write(
+            f"{result.summary()} teams={len(result.staffed)}/{len(engagements)} "
+            f"greedy_teams={result.greedy_staffed} stages: {result.stages_text()}"
+        )
