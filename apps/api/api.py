@@ -1,5 +1,6 @@
 """The JSON API: one NinjaAPI, each domain app contributes a Router from its own `api.py`."""
 
+from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 
 from apps.api.auth import BearerToken
@@ -22,3 +23,9 @@ api.add_router("/engagements/", "apps.engagements.api.router")
 api.add_router("/peers/", "apps.peers.api.router")
 api.add_router("/consultations/", "apps.consultations.api.router")
 api.add_router("/reports/", "apps.reports.api.router")
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc: PermissionDenied):
+    """A refused action is a 403 with the reason, as JSON, never a 500 or an HTML page."""
+    return api.create_response(request, {"detail": str(exc) or "You may not do this."}, status=403)

@@ -53,7 +53,7 @@ class IndicatorDetail(Schema):
     z: float | None
 
 
-class NoteOut(Schema):
+class SoftIntelligenceOut(Schema):
     id: int
     council_gss: str
     council: str
@@ -64,6 +64,7 @@ class NoteOut(Schema):
     summary: str
     detail: str
     author: str | None
+    shared_with_council: bool
     is_demo: bool
 
 
@@ -80,16 +81,17 @@ class AssessmentOut(Schema):
     flags: list[str]
     indicators: list[IndicatorDetail]
     includes_soft_intelligence: bool
-    notes: list[NoteOut] | None
+    notes: list[SoftIntelligenceOut] | None
 
 
-class NoteIn(Schema):
+class SoftIntelligenceIn(Schema):
     council_gss: str
     category: str
     severity: int = Severity.MEDIUM
     observed_on: dt.date
     summary: str
     detail: str = ""
+    shared_with_council: bool = False
 
 
 def _note_out(note: SoftIntelligence) -> dict:
@@ -104,6 +106,7 @@ def _note_out(note: SoftIntelligence) -> dict:
         "summary": note.summary,
         "detail": note.detail,
         "author": note.author.username if note.author else None,
+        "shared_with_council": note.shared_with_council,
         "is_demo": note.is_demo,
     }
 
@@ -172,7 +175,7 @@ def council(request, gss_code: str, as_at: dt.date | None = None, framework: str
     }
 
 
-@router.get("/notes/", response=list[NoteOut])
+@router.get("/notes/", response=list[SoftIntelligenceOut])
 def list_notes(request, council: str | None = None):
     """Soft-intelligence notes the caller may see (optionally for one council, by GSS code)."""
     if not permissions.can_see_case_detail(request.user):
@@ -183,8 +186,8 @@ def list_notes(request, council: str | None = None):
     return [_note_out(n) for n in notes[:500]]
 
 
-@router.post("/notes/", response={201: NoteOut})
-def create_note(request, payload: NoteIn):
+@router.post("/notes/", response={201: SoftIntelligenceOut})
+def create_note(request, payload: SoftIntelligenceIn):
     """Record a dated soft-intelligence or local-context note (staff within their scope)."""
     if not permissions.can_see_case_detail(request.user):
         raise HttpError(403, "Your role cannot record soft intelligence.")
@@ -208,12 +211,13 @@ def create_note(request, payload: NoteIn):
         observed_on=payload.observed_on,
         summary=payload.summary.strip()[:200],
         detail=payload.detail,
+        shared_with_council=payload.shared_with_council,
         author=request.user,
     )
     return Status(201, _note_out(note))
 
 
-@router.get("/notes/{note_id}/", response=NoteOut)
+@router.get("/notes/{note_id}/", response=SoftIntelligenceOut)
 def get_note(request, note_id: int):
     note = get_object_or_404(
         SoftIntelligence.objects.visible_to(request.user).select_related("council", "author"),

@@ -66,7 +66,7 @@ class CompareForm(forms.Form):
 class NoteForm(forms.ModelForm):
     class Meta:
         model = SoftIntelligence
-        fields = ["category", "severity", "observed_on", "summary", "detail"]
+        fields = ["category", "severity", "observed_on", "summary", "detail", "shared_with_council"]
         widgets = {"observed_on": DateInput}
         labels = {"observed_on": "Date it became known", "detail": "Detail (optional)"}
 

@@ -38,9 +38,12 @@ WARNING_CATEGORIES = [c for c in NoteCategory.values if c != NoteCategory.LOCAL_
 
 class SoftIntelligenceQuerySet(models.QuerySet):
     def visible_to(self, user) -> SoftIntelligenceQuerySet:
+        """Staff in scope; a council's own users only notes deliberately shared with it."""
         from apps.accounts.permissions import visible_cases
 
-        return visible_cases(self, user)
+        return visible_cases(
+            self, user, "soft intelligence", shared=models.Q(shared_with_council=True)
+        )
 
     def known_on(self, day: dt.date) -> SoftIntelligenceQuerySet:
         return self.filter(observed_on__lte=day)
@@ -66,6 +69,12 @@ class SoftIntelligence(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="soft_intelligence_notes",
+    )
+    shared_with_council = models.BooleanField(
+        "Share with the council",
+        default=False,
+        help_text="Only if you mean the council's own users to read this note; "
+        "soft intelligence is otherwise never shown to the council it is about",
     )
     is_demo = models.BooleanField(default=False, help_text="Demo record created by bootstrap")
     created = models.DateTimeField(auto_now_add=True)

@@ -299,14 +299,16 @@ def update_action(request, engagement_id: int, action_id: int, payload: ActionPa
     return Status(200, action)
 
 
-class NoteIn(Schema):
+class CaseNoteIn(Schema):
     text: str
+    staff_only: bool = False
 
 
-class NoteOut(Schema):
+class CaseNoteOut(Schema):
     id: int
     author: str | None
     text: str
+    staff_only: bool
     created_at: dt.datetime
 
     @staticmethod
@@ -314,20 +316,22 @@ class NoteOut(Schema):
         return obj.author.username if obj.author else None
 
 
-@router.get("/{engagement_id}/notes", response=list[NoteOut], summary="Notes on the case")
+@router.get("/{engagement_id}/notes", response=list[CaseNoteOut], summary="Notes on the case")
 def list_notes(request, engagement_id: int):
     return list(_visible(request, engagement_id).notes_for(request.user))
 
 
 @router.post(
     "/{engagement_id}/notes",
-    response={201: NoteOut, 422: Error},
+    response={201: CaseNoteOut, 422: Error},
     summary="Add a note (anyone who may see the case)",
 )
-def add_note(request, engagement_id: int, payload: NoteIn):
+def add_note(request, engagement_id: int, payload: CaseNoteIn):
     engagement = _visible(request, engagement_id)
     try:
-        note = services.add_note(engagement, by=request.user, text=payload.text)
+        note = services.add_note(
+            engagement, by=request.user, text=payload.text, staff_only=payload.staff_only
+        )
     except ValidationError as exc:
         return Status(422, {"detail": _validation_message(exc)})
     return Status(201, note)

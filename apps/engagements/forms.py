@@ -140,3 +140,7 @@ class ProgressForm(forms.ModelForm):
 
 class NoteForm(forms.Form):
     text = forms.CharField(label="Add a note", widget=forms.Textarea)
+    staff_only = forms.BooleanField(
+        label="Staff only: the council's users and peers do not see this note",
+        required=False,
+    )

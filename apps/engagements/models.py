@@ -38,17 +38,39 @@ OPEN_STATES = [
 ]
 
 
+def consented_this_cycle() -> models.Q:
+    """The case's current cycle (since it was opened or last reopened) holds the council's consent:
+    a consent transition with no reopening after it."""
+    reopened_after = Transition.objects.filter(
+        engagement=models.OuterRef("engagement"), name=REOPEN, pk__gt=models.OuterRef("pk")
+    )
+    consents = Transition.objects.filter(
+        engagement=models.OuterRef("pk"), to_state=State.NEED_ACKNOWLEDGED
+    ).filter(~models.Exists(reopened_after))
+    return models.Q(models.Exists(consents))
+
+
+def deployed_now(user, today: dt.date | None = None) -> models.Q:
+    """`user` is deployed to the case today: the deployment has started and not ended (on its end
+    date access has gone)."""
+    if not getattr(user, "pk", None):
+        return models.Q(pk__in=[])
+    today = today or timezone.localdate()
+    active = EngagementMember.objects.filter(
+        engagement=models.OuterRef("pk"), user=user, start__lte=today
+    ).filter(models.Q(end__isnull=True) | models.Q(end__gt=today))
+    return models.Q(models.Exists(active))
+
+
+REOPEN = "reopen"
+
+
 class EngagementQuerySet(models.QuerySet):
     def visible_to(self, user) -> EngagementQuerySet:
-        """The one filter for pages, API and exports."""
-        return permissions.visible_cases_from_consent(
-            self,
-            user,
-            council_path="council",
-            peer_path="members__user",
-            consented=models.Q(consent_date__isnull=False)
-            & ~models.Q(state__in=[State.IDENTIFIED, State.FIRST_CONVERSATION]),
-        ).distinct()
+        """The one filter for pages, API and exports (rules: `apps.accounts.permissions`)."""
+        return permissions.visible_cases(
+            self, user, "case", deployed=deployed_now(user), shared=consented_this_cycle()
+        )
 
     def for_aggregates(self, user) -> EngagementQuerySet:
         """The engagements counted in `user`'s dashboard figures (rows are never shown)."""
@@ -135,34 +157,57 @@ class Engagement(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
-    def _consent_transition(self):
-        return self.transitions.filter(to_state=State.NEED_ACKNOWLEDGED).order_by("-pk").first()
+    def current_consent(self) -> Transition | None:
+        """The consent transition of the current cycle (None if the council has not consented
+        since the case was opened or last reopened)."""
+        last = (
+            self.transitions.filter(
+                models.Q(to_state=State.NEED_ACKNOWLEDGED) | models.Q(name=REOPEN)
+            )
+            .order_by("-pk")
+            .first()
+        )
+        return last if last and last.name != REOPEN else None
+
+    def _consent_audit_pk(self, consent: Transition) -> int:
+        """The audit entry written with the consent transition (just before it)."""
+        entry = (
+            self.audit.filter(
+                verb="transition", after__state=State.NEED_ACKNOWLEDGED, at__lte=consent.at
+            )
+            .order_by("-pk")
+            .first()
+        )
+        return entry.pk if entry else 0
 
     def history_for(self, user) -> models.QuerySet:
-        """Transitions `user` may read (council users: from consent onwards)."""
+        """Transitions `user` may read (council users: from the current cycle's consent on)."""
         moves = self.transitions.select_related("by")
         if permissions.sees_records_before_consent(user):
             return moves
-        consent = self._consent_transition()
+        consent = self.current_consent()
         return moves.filter(pk__gte=consent.pk) if consent else moves.none()
 
     def notes_for(self, user) -> models.QuerySet:
         notes = self.notes.select_related("author")
+        if not permissions.sees_staff_only_notes(user):
+            notes = notes.filter(staff_only=False)
         if permissions.sees_records_before_consent(user):
             return notes
-        consent = self._consent_transition()
+        consent = self.current_consent()
         return notes.filter(created_at__gte=consent.at) if consent else notes.none()
 
     def audit_for(self, user) -> models.QuerySet:
         entries = self.audit.select_related("by")
+        if not permissions.sees_staff_only_notes(user):
+            hidden = self.notes.filter(staff_only=True).values_list("pk", flat=True)
+            entries = entries.exclude(object_type="note", object_id__in=list(hidden))
         if permissions.sees_records_before_consent(user):
             return entries
-        consent = (
-            self.audit.filter(verb="transition", after__state=State.NEED_ACKNOWLEDGED)
-            .order_by("-pk")
-            .first()
-        )
-        return entries.filter(pk__gte=consent.pk) if consent else entries.none()
+        consent = self.current_consent()
+        if consent is None:
+            return entries.none()
+        return entries.filter(pk__gte=self._consent_audit_pk(consent))
 
 
 class Transition(models.Model):
@@ -215,6 +260,11 @@ class Note(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     text = models.TextField()
+    staff_only = models.BooleanField(
+        "Staff only",
+        default=False,
+        help_text="Only improvement staff see it: not the council's users, not peers",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -177,6 +177,12 @@ def transition(
             )
     from_state = engagement.state
     with _audited(engagement, by=by, verb="transition", reason=reason.strip()):
+        for name in spec.clears:
+            if name == "offers":
+                engagement.offers.clear()
+            else:
+                blank = None if Engagement._meta.get_field(name).null else ""
+                setattr(engagement, name, blank)
         for f in spec.fields:
             if f.target and f.name in cleaned and f.kind != "offers":
                 setattr(engagement, f.target, cleaned[f.name])
@@ -250,12 +256,14 @@ def delete_action(action: Action, *, by, reason: str) -> None:
 
 
 @transaction.atomic
-def add_note(engagement: Engagement, *, by, text: str) -> Note:
-    """Anyone who can see the case may add a note to it."""
+def add_note(engagement: Engagement, *, by, text: str, staff_only: bool = False) -> Note:
+    """Anyone who can see the case may add a note to it; staff may mark it staff-only."""
     _require_visible(by, engagement)
     if not text.strip():
         raise ValidationError("Write the note.")
-    note = Note(engagement=engagement, author=by, text=text.strip())
+    if staff_only and not permissions.sees_staff_only_notes(by):
+        raise PermissionDenied("Only improvement staff may mark a note staff-only.")
+    note = Note(engagement=engagement, author=by, text=text.strip(), staff_only=staff_only)
     with _audited(note, by=by, engagement=engagement, verb="create"):
         note.save()
     return note

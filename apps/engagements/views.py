@@ -141,6 +141,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": engagement.members.select_related("user"),
             "offers": engagement.offers.all(),
             "note_form": NoteForm(),
+            "can_mark_staff_only": permissions.sees_staff_only_notes(request.user),
             "early_warning_url": _early_warning_url(engagement)
             if permissions.is_staff_role(request.user)
             else None,
@@ -309,7 +310,12 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.add_note(engagement, by=request.user, text=form.cleaned_data["text"])
+            services.add_note(
+                engagement,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                staff_only=form.cleaned_data["staff_only"],
+            )
         except (PermissionDenied, ValidationError) as exc:
             messages.error(request, str(exc))
         else:

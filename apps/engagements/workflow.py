@@ -47,11 +47,23 @@ class TransitionSpec:
     who: str = "manage"
     guards: tuple[tuple[Callable[[Engagement], bool], str], ...] = field(default=())
     description: str = ""
+    clears: tuple[str, ...] = ()  # Engagement attributes emptied (a new cycle starts afresh)
 
 
 def _has_actions(engagement: Engagement) -> bool:
     return engagement.actions.exists()
 
+
+# What one cycle (opened or reopened -> consent -> ... -> declined) records on the engagement.
+CYCLE_FIELDS = (
+    "consent_given_by",
+    "consent_role",
+    "consent_date",
+    "consent_scope",
+    "terms",
+    "offers",
+    "decline_reason",
+)
 
 OPEN_BEFORE_DELIVERY = (
     State.IDENTIFIED,
@@ -195,6 +207,9 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         "Reopen (the watch goes on)",
         (State.DECLINED,),
         State.IDENTIFIED,
+        description="A new cycle: the council must consent again before its users see the "
+        "case; the last cycle's consent, terms and decline stay in the history and audit.",
+        clears=CYCLE_FIELDS,
     ),
 )
 

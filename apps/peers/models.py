@@ -175,7 +175,7 @@ class TeamRequestQuerySet(models.QuerySet):
     def visible_to(self, user) -> TeamRequestQuerySet:
         from apps.accounts.permissions import visible_cases
 
-        return visible_cases(self, user, council_path="council")
+        return visible_cases(self, user, "peer team", council_path="council")
 
 
 class TeamRequest(models.Model):

@@ -59,9 +59,20 @@ def test_board_members_never_see_case_detail_but_see_aggregates(make_user):
     assert permissions.can_see_aggregates(board)
 
 
-def test_peer_sees_cases_through_the_deployment_path(make_user):
+def test_peer_sees_cases_through_the_deployment_path_only(make_user):
     peer = make_user(role=Role.PEER)
-    assert permissions.case_filter(peer, peer_path="members__user") == Q(members__user=peer)
+    deployed = Q(members__user=peer)
+    assert permissions.case_filter(peer, deployed=deployed) == deployed
+    assert permissions.case_filter(peer) == Q(pk__in=[])
+
+
+def test_council_user_sees_nothing_not_deliberately_given(make_user, croydon):
+    user = make_user(role=Role.COUNCIL_USER, council=croydon)
+    assert permissions.case_filter(user) == Q(pk__in=[])
+    given = Q(shared_with_council=True)
+    assert permissions.case_filter(user, "soft intelligence", shared=given) == (
+        Q(council_id=croydon.pk) & given
+    )
 
 
 def test_anonymous_sees_nothing(croydon):

@@ -19,6 +19,13 @@ def _num(value):
     return None if value != value else value
 
 
+def _text(value) -> str | None:
+    """A label from a dataframe cell: None for missing (None, NaN, NaT, empty)."""
+    if value is None or (isinstance(value, float) and value != value) or str(value) in ("", "NaT"):
+        return None
+    return str(value)
+
+
 def _weighted(fw, indicator, points):
     if points is None or fw.combine != "weighted_sum":
         return points
@@ -56,7 +63,7 @@ def council_detail(council, as_at: dt.date, framework: str | None, user) -> dict
                 "scoring": indicator.scoring,
                 "polarity": indicator.polarity,
                 "value": _num(row.get(indicator.code)),
-                "period": row.get(f"{indicator.measure}__period") or None,
+                "period": _text(row.get(f"{indicator.measure}__period")),
                 "points": _weighted(fw, indicator, _num(row.get(f"{indicator.code}__points"))),
                 "peer_median": _num(row.get(f"{indicator.code}__peer_median")),
                 "peer_n": int(n) if n is not None else None,

@@ -69,9 +69,19 @@ def test_regional_associate_cannot_record_or_see_other_regions(client, make_user
     assert ok.status_code == 201
 
 
-def test_council_user_sees_own_council_only_and_cannot_record(client, make_user, croydon_note):
+def test_council_user_sees_only_notes_shared_with_it_and_cannot_record(
+    client, make_user, croydon_note
+):
+    """Intelligence about a council is for those who hold the case, not the council itself."""
     own = make_user(role=Role.COUNCIL_USER, council=CROYDON)
     api = client_for(client, own)
+    assert api.get("/api/early-warning/notes/").json() == []
+    assert api.get(f"/api/early-warning/notes/{croydon_note.pk}/").status_code == 404
+    gss = croydon_note.council.gss_code
+    detail = api.get(f"/api/early-warning/councils/{gss}/").json()
+    assert not detail["notes"]
+    croydon_note.shared_with_council = True
+    croydon_note.save()
     assert [n["id"] for n in api.get("/api/early-warning/notes/").json()] == [croydon_note.pk]
     response = api.post(
         "/api/early-warning/notes/", note_payload(), content_type="application/json"

@@ -215,3 +215,62 @@ def test_plan_download_follows_the_rules(people, cases, who, status):
         assert got.status_code == status
         if status == 200 and kind == "csv":
             assert "First action" in got.content.decode()
+
+
+def test_a_reopened_case_needs_consent_again_before_the_council_reads_it(people, cases, token_for):
+    """Consent -> decline -> reopen -> note -> escalate: the second cycle is not the council's."""
+    from apps.engagements import services
+    from apps.engagements.tests.conftest import walk
+
+    case = walk(cases.slough, people.pm, "decline", "reopen")
+    services.add_note(case, by=people.pm, text="A whistleblower, J. Smith, says")
+    case = walk(case, people.pm, "escalate")
+    council = token_for(people.slough)
+    for path in ("", "/notes", "/audit"):
+        got = Client().get(f"/api/engagements/{case.pk}{path}", **council)
+        assert got.status_code == 404, path
+        assert "J. Smith" not in got.content.decode()
+    assert case.consent_date is None and case.decline_reason == ""
+    web = client_for(people.slough)
+    assert web.get(f"/engagements/{case.pk}/").status_code == 404
+    assert case.pk not in {e.pk for e in web.get("/engagements/").context["engagements"]}
+    assert (
+        "J. Smith"
+        in Client()
+        .get(f"/api/engagements/{case.pk}/notes", **token_for(people.pm))
+        .content.decode()
+    )
+
+
+def test_a_peer_loses_access_when_the_deployment_ends(people, cases, token_for):
+    from apps.engagements import services
+
+    case = cases.croydon_live
+    headers = token_for(people.peer)
+    assert Client().get(f"/api/engagements/{case.pk}", **headers).status_code == 200
+    services.end_deployment(case.members.get(user=people.peer), by=people.pm)
+    assert Client().get("/api/engagements/", **headers).json() == []
+    refused = Client().post(
+        f"/api/engagements/{case.pk}/notes",
+        {"text": "still here"},
+        content_type="application/json",
+        **headers,
+    )
+    assert refused.status_code == 404
+    assert not case.notes.filter(text="still here").exists()
+    assert client_for(people.peer).get(f"/engagements/{case.pk}/").status_code == 404
+
+
+def test_staff_only_notes_are_hidden_from_the_council_and_peers(people, cases, token_for):
+    from apps.engagements import services
+
+    case = cases.croydon_live
+    services.add_note(case, by=people.ra_london, text="Staff view: weak S151", staff_only=True)
+    for who in ("croydon", "peer"):
+        user = getattr(people, who)
+        for path in ("/notes", "/audit"):
+            body = Client().get(f"/api/engagements/{case.pk}{path}", **token_for(user))
+            assert body.status_code == 200 and "weak S151" not in body.content.decode()
+        assert b"weak S151" not in client_for(user).get(f"/engagements/{case.pk}/").content
+    staff = Client().get(f"/api/engagements/{case.pk}/notes", **token_for(people.ra_london))
+    assert "weak S151" in staff.content.decode()
