@@ -64,6 +64,8 @@ def catalogue_entries() -> tuple[dict[str, Any], ...]:
         seen.add(code)
         if entry["polarity"] not in POLARITIES:
             raise ValueError(f"catalogue.toml: {code}: unknown polarity {entry['polarity']!r}")
+        if entry.get("frequency", "year") not in ("year", "quarter"):
+            raise ValueError(f"catalogue.toml: {code}: unknown frequency {entry['frequency']!r}")
         if entry["basis"] not in BASES:
             raise ValueError(f"catalogue.toml: {code}: unknown basis {entry['basis']!r}")
         if entry.get("derived") and "rule" not in entry:

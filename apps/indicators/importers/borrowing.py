@@ -36,6 +36,13 @@ AS_AT = re.compile(
 CODE_CELL = re.compile(r"^[EWSN]\d{4}$")
 
 
+def financial_quarter(day: dt.date) -> str:
+    """30 June 2019 -> '2019-20 Q1', 31 March 2020 -> '2019-20 Q4'."""
+    start = day.year if day.month > 3 else day.year - 1
+    number = {6: 1, 9: 2, 12: 3, 3: 4}[day.month]
+    return f"{financial_year(start)[0]} Q{number}"
+
+
 @cache
 def table_rules() -> dict[str, Any]:
     with open(GROUPS_FILE, "rb") as handle:
@@ -75,15 +82,21 @@ class BorrowingImporter(IndicatorImporter):
         parsed = Parsed(source_file=self.path.name)
         done: set[tuple[str, dt.date]] = set()
         for sheet, table, rows, day in dated:
-            if day.month != 3 or (table["total"], day) in done:
-                continue  # year-end figures only; a repeated year keeps its first sheet
+            if (table["total"], day) in done:
+                continue  # a repeated date keeps its first sheet
             done.add((table["total"], day))
-            period, period_end = financial_year(day.year - 1)
-            published = vintage if mode == "file" else end_of_month_after(period_end, lag)
+            quarter = financial_quarter(day)
+            year_end = day.month == 3
+            published = vintage if mode == "file" else end_of_month_after(day, lag)
             self._parse_sheet(
-                table, rows, sheet, (period, period_end, published, vintage), councils, parsed
+                table,
+                rows,
+                sheet,
+                (quarter, day, published, vintage, year_end),
+                councils,
+                parsed,
             )
-        if not any(total == tables["borrowing"]["total"] for total, _ in done):
+        if not any(total == tables["borrowing"]["total"] and d.month == 3 for total, d in done):
             raise self.problem("no sheet of outstanding borrowing at 31 March")
         return parsed
 
@@ -114,7 +127,10 @@ class BorrowingImporter(IndicatorImporter):
         )
 
     def _parse_sheet(self, table, rows, sheet, when, councils, parsed) -> None:
-        period, period_end, published, vintage = when
+        """Every sheet feeds the quarterly series (`quarterly` in borrowing.toml); a year-end
+        sheet (31 March) also feeds the yearly indicators."""
+        quarter, day, published, vintage, year_end = when
+        year_label = quarter.split(" ")[0]
         header_row, _ = self._header(table, rows, sheet)
         labels = [normalise(c) for c in rows[header_row]]
         value_cols = {
@@ -169,13 +185,10 @@ class BorrowingImporter(IndicatorImporter):
                 continue
             if not totals:
                 continue
-            for target in outputs:
-                parsed.add(
-                    council_id,
-                    target,
-                    period,
-                    period_end,
-                    totals.get(target, 0.0),
-                    published,
-                    vintage,
-                )
+            if year_end:
+                for target in outputs:
+                    value = totals.get(target, 0.0)
+                    parsed.add(council_id, target, year_label, day, value, published, vintage)
+            for target, quarterly in table.get("quarterly", {}).items():
+                value = totals.get(target, 0.0)
+                parsed.add(council_id, quarterly, quarter, day, value, published, vintage)

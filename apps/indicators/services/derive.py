@@ -131,7 +131,7 @@ def _evaluate(rule: dict[str, Any], grid: _Grid) -> tuple[np.ndarray, np.ndarray
             value = np.where(den > 0, num / den, np.nan) * float(rule.get("scale", 1))
             return value, np.maximum(num_pub, den_pub)
         if kind in {"change", "sustainability"}:
-            years = int(rule["years"])
+            years = int(rule.get("periods", rule.get("years", 0)))
             now, now_pub = grid.get(rule["input"])
             before, before_pub = grid.lagged(rule["input"], years)
             pub = np.maximum(now_pub, before_pub)
@@ -145,6 +145,45 @@ def _evaluate(rule: dict[str, Any], grid: _Grid) -> tuple[np.ndarray, np.ndarray
     raise ValueError(f"unknown derived rule kind {kind!r}")
 
 
+COLUMNS = ["gss_code", "indicator", "period", "period_end", "value", "text_value", "published"]
+
+
+class Frequency:
+    """Financial years ('2016-17') or their quarters ('2016-17 Q1'): which periods a derived
+    indicator is computed over, as consecutive integer steps."""
+
+    def __init__(self, name: str, pattern: str, per_year: int) -> None:
+        self.name, self.pattern, self.per_year = name, pattern, per_year
+
+    def steps(self, periods: pd.Series) -> np.ndarray:
+        years = periods.str[:4].astype(int).to_numpy()
+        if self.per_year == 1:
+            return years
+        return years * 4 + periods.str[-1].astype(int).to_numpy() - 1
+
+    def label(self, step: int) -> str:
+        if self.per_year == 1:
+            return financial_year_label(step)
+        return f"{financial_year_label(step // 4)} Q{step % 4 + 1}"
+
+    def end(self, step: int) -> dt.date:
+        if self.per_year == 1:
+            return dt.date(step + 1, 3, 31)
+        year, quarter = divmod(step, 4)
+        return {
+            0: dt.date(year, 6, 30),
+            1: dt.date(year, 9, 30),
+            2: dt.date(year, 12, 31),
+            3: dt.date(year + 1, 3, 31),
+        }[quarter]
+
+
+FREQUENCIES = {
+    "year": Frequency("year", r"\d{4}-\d{2}", 1),
+    "quarter": Frequency("quarter", r"\d{4}-\d{2} Q[1-4]", 4),
+}
+
+
 def compute_derived(
     observations: pd.DataFrame, definitions: Iterable[dict[str, Any]]
 ) -> pd.DataFrame:
@@ -152,17 +191,33 @@ def compute_derived(
 
     `observations` has columns gss_code, indicator, period, value, published (all vintages, as
     point_in_time.all_observations returns). Returns gss_code, indicator, period, period_end,
-    value, text_value, published. Rules are evaluated on dense council x year arrays for each
-    date an input was published; a derived value is emitted when it first appears or changes."""
+    value, text_value, published. Rules are evaluated on dense council x period arrays for each
+    date an input was published; a derived value is emitted when it first appears or changes.
+    Yearly and quarterly indicators (`frequency = "quarter"`) are computed apart."""
+    definitions = list(definitions)
+    parts = []
+    for name, frequency in FREQUENCIES.items():
+        chosen = [d for d in definitions if d.get("frequency", "year") == name]
+        if chosen:
+            parts.append(_compute(observations, chosen, frequency))
+    parts = [part for part in parts if len(part)]
+    if not parts:
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _compute(
+    observations: pd.DataFrame, definitions: list[dict[str, Any]], frequency: Frequency
+) -> pd.DataFrame:
     definitions = ordered_definitions(definitions)
-    columns = ["gss_code", "indicator", "period", "period_end", "value", "text_value", "published"]
+    columns = COLUMNS
     frame = observations[observations["indicator"].isin(raw_inputs(definitions))]
-    frame = frame[frame["period"].str.fullmatch(r"\d{4}-\d{2}")]
+    frame = frame[frame["period"].str.fullmatch(frequency.pattern)]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     council_codes, council = np.unique(frame["gss_code"].to_numpy(dtype=str), return_inverse=True)
     names, name = np.unique(frame["indicator"].to_numpy(dtype=str), return_inverse=True)
-    years = frame["period"].str[:4].astype(int).to_numpy()
+    years = frequency.steps(frame["period"])
     first_year = int(years.min())
     year = years - first_year
     published = pd.to_datetime(frame["published"]).to_numpy(dtype="datetime64[D]")
@@ -216,9 +271,9 @@ def compute_derived(
         }
     )
     out = out.drop_duplicates(["gss_code", "indicator", "year", "published"], keep="last")
-    labels = {y: financial_year_label(y) for y in out["year"].unique()}
+    labels = {y: frequency.label(y) for y in out["year"].unique()}
     out["period"] = out["year"].map(labels)
-    out["period_end"] = pd.to_datetime(out["year"].map({y: dt.date(y + 1, 3, 31) for y in labels}))
+    out["period_end"] = pd.to_datetime(out["year"].map({y: frequency.end(y) for y in labels}))
     out["published"] = pd.to_datetime(out["published"])
     out["text_value"] = None
     return (

@@ -120,8 +120,16 @@ def test_borrowing_by_lender_with_former_councils():
     # the investments sheet of the same workbook: deposits, money market funds, other, LA loans
     assert rows[(worthing, "total_investments", "2019-20")][0] == 2000 + 6900 + 15000 + 1500
     assert rows[(worthing, "investments_local_authorities", "2019-20")][0] == 1500
-    periods = {key[2] for key in rows}
-    assert periods == {f"{y}-{(y + 1) % 100:02d}" for y in range(2013, 2020)}  # year ends only
+    yearly = {key[2] for key in rows if key[1] == "gross_borrowing"}
+    assert yearly == {f"{y}-{(y + 1) % 100:02d}" for y in range(2013, 2020)}  # year ends only
+    # every quarter sheet feeds the quarterly series, a separate indicator
+    quarters = {key[2] for key in rows if key[1] == "gross_borrowing_quarterly"}
+    assert {f"{y}-{(y + 1) % 100:02d} Q{q}" for y in (2018, 2019) for q in (1, 2, 3, 4)} <= quarters
+    year_end = rows[(worthing, "gross_borrowing_quarterly", "2019-20 Q4")]
+    assert year_end[0] == rows[(worthing, "gross_borrowing", "2019-20")][0]
+    thurrock = "E06000034"  # sheet 'LA Borrowing 19-20 Q1', as at 30 June 2019
+    assert rows[(thurrock, "gross_borrowing_quarterly", "2019-20 Q1")][2] == dt.date(2019, 10, 31)
+    assert rows[(thurrock, "total_investments_quarterly", "2019-20 Q1")][0] > 0
 
     older = by_key(BorrowingImporter(BORROWING_2018).parse())
     assert older[("E06000028", "gross_borrowing", "2016-17")][0] == 71988 + 11200  # Bournemouth
