@@ -77,7 +77,8 @@ def main() -> None:
     periods = derived["period"].nunique()
     print(
         f"recompute derived (import-free): {len(definitions)} indicators x {councils} councils x "
-        f"{periods} periods (years, quarters) = {len(derived):,} observations (all vintages) from {len(frame):,} rows "
+        f"{periods} periods (years, quarters) = {len(derived):,} observations (all vintages) "
+        f"from {len(frame):,} rows "
         f"in {elapsed:.3f} s, best of 3 (target < 2 s); peak traced memory {peak / 2**20:.0f} MiB"
     )
     timed("recompute derived and store (replace in database)", recompute_and_store)
