@@ -23,6 +23,9 @@ class EarlyWarningConfig(AppConfig):
             "Frameworks", "early_warning:frameworks", "signed_in", group="Early warning", order=6
         ),
         NavItem(
+            "Validation", "early_warning:validation", "signed_in", group="Early warning", order=6
+        ),
+        NavItem(
             "Soft intelligence",
             "early_warning:notes",
             "case_detail",

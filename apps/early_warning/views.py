@@ -331,9 +331,10 @@ def compare(request):
     query.setdefault("b", "cipfa_style_resilience")
     form = CompareForm(query)
     data = form.cleaned_data if form.is_valid() else {}
-    as_at = data.get("as_at") or dt.date.today()
     a = data.get("a") or DEFAULT_FRAMEWORK
     b = data.get("b") or "cipfa_style_resilience"
+    # no date asked for: the latest date both frameworks can score, not "today" on old data
+    as_at = data.get("as_at") or min(_default_as_at(a), _default_as_at(b))
     result = compare_frameworks(as_at, a, b, include_notes=permissions.is_national(request.user))
     crosstab = result["crosstab"]
     table = {
@@ -369,3 +370,56 @@ def notes(request):
         if form.cleaned_data.get("q"):
             found = found.filter(council__name__icontains=form.cleaned_data["q"])
     return render(request, "early_warning/notes.html", {"form": form, "notes": found[:500]})
+
+
+_validation_cache: dict[tuple, object] = {}
+
+
+def validation_result():
+    """The validation of the recommended framework, cached until the data change."""
+    from apps.early_warning.services.validation import run_validation
+    from apps.early_warning.services.watchlist import _data_stamp
+
+    key = (DEFAULT_FRAMEWORK, _data_stamp())
+    if key not in _validation_cache:
+        _validation_cache.clear()
+        _validation_cache[key] = run_validation(DEFAULT_FRAMEWORK)
+    return _validation_cache[key]
+
+
+@login_required
+def validation(request):
+    from apps.early_warning.services.validation import REFIT
+
+    result = validation_result()
+    shown = [r for r in result.rankings if r.kind != "single" or r.name == "single_reserves_to_nre"]
+    sets = []
+    for group in result.sets + result.after_cutoff:
+        best = result.best_single(group)
+        rows = [
+            {"ranking": r, "m": group.metrics[r.name], "best_single": r.name == best}
+            for r in result.rankings
+            if r.name in group.metrics
+        ]
+        sets.append({"group": group, "rows": rows, "best_single": best})
+    events = []
+    for item in result.events:
+        events.append(
+            {
+                "event": item["event"],
+                "cells": [(r, item["ranks"][r.name]) for r in shown],
+            }
+        )
+    return render(
+        request,
+        "early_warning/validation.html",
+        {
+            "result": result,
+            "sets": sets,
+            "shown": shown,
+            "events": events,
+            "refit": REFIT,
+            "years": f"{result.years[0]}-{str(result.years[0] + 1)[2:]} to "
+            f"{result.years[-1]}-{str(result.years[-1] + 1)[2:]}",
+        },
+    )

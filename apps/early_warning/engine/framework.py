@@ -16,7 +16,7 @@ from typing import Any
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "frameworks"
 
-SCORING_METHODS = {"bands", "peer_z", "linear"}
+SCORING_METHODS = {"bands", "peer_z", "linear", "scale"}
 COMBINE_METHODS = {"sum", "weighted_sum", "max"}
 POLARITIES = {"high_is_bad", "low_is_bad"}
 EDGE_KEYS = ("gt", "ge", "lt", "le", "eq")
@@ -55,6 +55,23 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Scale:
+    """Points that grow steadily with the measure: none at `zero_at`, all `points` at `full_at`
+    (and beyond), in proportion between (on a log scale when `log`, so that each halving of
+    reserves adds the same points). A points scorecard that ranks every council, with no cliff
+    at a band edge, and still explainable in one sentence."""
+
+    zero_at: float
+    full_at: float
+    points: float
+    log: bool = False
+    flag_share: float = 0.5  # a council is "flagged" on this indicator from this share of points
+
+    def describe(self, fmt) -> str:
+        return f"none at {fmt(self.zero_at)}, all {self.points:g} at {fmt(self.full_at)}"
+
+
+@dataclass(frozen=True)
 class Variant:
     """Bands that apply only to entities matching `when` (a SQL condition), e.g. towns."""
 
@@ -74,6 +91,7 @@ class Indicator:
     cap: float | None = None
     bands: tuple[Band, ...] = ()
     variants: tuple[Variant, ...] = ()
+    scale: Scale | None = None
     missing_points: float | None = None
     round_measure: int | None = None
     min_peers: int = 5
@@ -82,6 +100,26 @@ class Indicator:
     counts_as_data: bool = True  # False for note counts: they never make data "sufficient"
     pillar: str = ""  # a group of indicators weighted together (calibration works per pillar)
     reason: str = ""  # template: {subject} {value} {period} {comparison} {median} {n}
+
+    @property
+    def max_points(self) -> float | None:
+        """The most points the indicator can give (None for unbounded linear baselines)."""
+        if self.scale is not None:
+            return self.scale.points
+        points = [b.points for b in self.bands] + [b.points for v in self.variants for b in v.bands]
+        if not points:
+            return None
+        top = max(points)
+        return min(top, self.cap) if self.cap is not None else top
+
+    def is_flag(self, points: float | None) -> bool:
+        """Whether these points count as a flag: any points for bands; for a scale, at least its
+        flag share of the maximum (every council has some points on a continuous scale)."""
+        if not points or points <= 0:
+            return False
+        if self.scale is not None:
+            return points >= self.scale.flag_share * self.scale.points - 1e-9
+        return True
 
     @property
     def name_in_text(self) -> str:
@@ -153,6 +191,26 @@ def _band(raw: dict, where: str) -> Band:
     return Band(points=float(raw["points"]), label=str(raw.get("label", "")), **values)
 
 
+def _scale(raw: dict | None, where: str) -> Scale:
+    if not isinstance(raw, dict):
+        raise FrameworkError(
+            f"{where}: scoring 'scale' needs scale = {{ zero_at, full_at, points }}"
+        )
+    unknown = set(raw) - {"zero_at", "full_at", "points", "log", "flag_share"}
+    if unknown:
+        raise FrameworkError(f"{where}: unknown scale key(s) {sorted(unknown)}")
+    missing = [k for k in ("zero_at", "full_at", "points") if k not in raw]
+    if missing:
+        raise FrameworkError(f"{where}: scale lacks {', '.join(missing)}")
+    zero, full = float(raw["zero_at"]), float(raw["full_at"])
+    if zero == full:
+        raise FrameworkError(f"{where}: scale zero_at and full_at must differ")
+    log = bool(raw.get("log", False))
+    if log and (zero <= 0 or full <= 0):
+        raise FrameworkError(f"{where}: a log scale needs zero_at and full_at above 0")
+    return Scale(zero, full, float(raw["points"]), log, float(raw.get("flag_share", 0.5)))
+
+
 def _indicator(raw: dict, where: str) -> Indicator:
     for key in ("code", "title", "measure"):
         if key not in raw:
@@ -172,7 +230,8 @@ def _indicator(raw: dict, where: str) -> Indicator:
         )
         for j, v in enumerate(raw.get("variants", []))
     )
-    if not bands and not variants and scoring != "linear":
+    scale = _scale(raw.get("scale"), where) if scoring == "scale" else None
+    if not bands and not variants and scoring not in ("linear", "scale"):
         raise FrameworkError(f"{where}: give 'bands' (or 'variants' with bands)")
     return Indicator(
         code=str(raw["code"]),
@@ -185,6 +244,7 @@ def _indicator(raw: dict, where: str) -> Indicator:
         cap=float(raw["cap"]) if "cap" in raw else None,
         bands=bands,
         variants=variants,
+        scale=scale,
         missing_points=float(raw["missing_points"]) if "missing_points" in raw else None,
         round_measure=int(raw["round_measure"]) if "round_measure" in raw else None,
         min_peers=int(raw.get("min_peers", 5)),

@@ -16,6 +16,8 @@ def format_value(value: float | None, unit: str) -> str:
         return f"{value * 100:.{_digits(value * 100)}f}%"
     if unit == "percent":
         return f"{value:.{_digits(value)}f}%"
+    if unit == "percent_of_nre":
+        return share_of_nre(value)
     if unit == "years":
         return f"{value:.1f} years" if value < 100 else "100 years or more"
     if unit == "count":
@@ -25,6 +27,19 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "z":
         return f"{value:+.1f}"
     return f"{value:,.{_digits(value)}f}"
+
+
+def share_of_nre(percent: float) -> str:
+    """A share of net revenue expenditure in words a councillor reads at a glance: "45% of net
+    revenue expenditure" below 100%, "3.2 times net revenue expenditure" from 100% up."""
+    if abs(percent) >= 100:
+        times = percent / 100
+        return (
+            f"{times:.1f} times net revenue expenditure"
+            if abs(times) < 10
+            else (f"{times:.0f} times net revenue expenditure")
+        )
+    return f"{percent:.{_digits(percent)}f}% of net revenue expenditure"
 
 
 def _digits(value: float) -> int:
@@ -56,6 +71,8 @@ def indicator_reason(indicator: Indicator, row: dict) -> str | None:
     value = row.get(indicator.code)
     if value is None or (not points and indicator.scoring != "linear"):
         return None
+    if indicator.scale is not None and points < 0.5:
+        return None  # rounds to no points: nothing to explain
     text_value = format_value(value, indicator.unit)
     period = row.get(f"{indicator.code}__period") or row.get(f"{indicator.measure.strip()}__period")
     when = f" in {period}" if period else ""
@@ -70,6 +87,10 @@ def indicator_reason(indicator: Indicator, row: dict) -> str | None:
         else:
             where = f"{_ordinal(position)} {direction} against its {n} nearest neighbours"
         return _render(indicator, subject, text_value, when, f"{where} (median {median})")
+    if indicator.scale is not None:
+        scale = indicator.scale
+        comparison = f"{points:.0f} of {scale.points:g} points"
+        return _render(indicator, subject, text_value, when, comparison, _detail(indicator, row))
     band = _matching_band(indicator, value)
     if band is not None and band.label:
         comparison = band.label
@@ -80,13 +101,23 @@ def indicator_reason(indicator: Indicator, row: dict) -> str | None:
         comparison = "ranked on this value alone"
     else:
         comparison = "flagged"
-    return _render(indicator, subject, text_value, when, comparison)
+    return _render(indicator, subject, text_value, when, comparison, _detail(indicator, row))
 
 
-def _render(indicator: Indicator, subject: str, value: str, when: str, comparison: str) -> str:
+def _detail(indicator: Indicator, row: dict) -> str:
+    return str(row.get(f"{indicator.measure.strip()}__detail") or "")
+
+
+def _render(
+    indicator: Indicator, subject: str, value: str, when: str, comparison: str, detail: str = ""
+) -> str:
     if indicator.reason:
         return indicator.reason.format(
-            subject=subject, value=value, period=when.removeprefix(" in "), comparison=comparison
+            subject=subject,
+            value=value,
+            period=when.removeprefix(" in "),
+            comparison=comparison,
+            detail=detail,
         )
     return f"{subject} {value}{when}, {comparison}"
 
@@ -128,4 +159,4 @@ def flags_for(framework: Framework, row: dict) -> list[str]:
         for i in framework.indicators
         if not (framework.combine == "weighted_sum" and i.weight == 0)
     ]
-    return [i.code for i in counted if (row.get(f"{i.code}__points") or 0) > 0]
+    return [i.code for i in counted if i.is_flag(row.get(f"{i.code}__points"))]

@@ -188,7 +188,9 @@ def score_frame(
     for indicator in framework.indicators:
         basis = pl.col(f"{indicator.code}__z") if indicator.scoring == "peer_z" else None
         value = basis if basis is not None else pl.col(indicator.code)
-        if indicator.scoring == "linear":
+        if indicator.scoring == "scale":
+            points = _scale_expr(indicator, pl.col(indicator.code))
+        elif indicator.scoring == "linear":
             # the value itself, oriented so that more concern is more points (for baselines)
             sign = 1.0 if indicator.polarity == "high_is_bad" else -1.0
             points = (pl.col(indicator.code) * sign).cast(pl.Float64)
@@ -224,7 +226,7 @@ def score_frame(
         .alias("score")
     )
     frame = frame.with_columns(_band_expr(framework).alias("band"))
-    flagged = pl.sum_horizontal((pl.col(c).fill_null(0) > 0) for _, c in point_columns)
+    flagged = pl.sum_horizontal(_flag_expr(i, pl.col(c)) for i, c in point_columns)
     frame = frame.with_columns(flagged.alias("n_flagged"))
     # ties broken by how many indicators flagged; councils without a score simply by code
     flagged_if_scored = pl.when(pl.col("score").is_null()).then(0).otherwise(pl.col("n_flagged"))
@@ -236,9 +238,32 @@ def score_frame(
     return frame.with_columns(pl.int_range(1, pl.len() + 1).alias("rank"))
 
 
+def _scale_expr(indicator: Indicator, value: pl.Expr) -> pl.Expr:
+    """points x the share of the way from zero_at to full_at (clipped to 0..1), null if unknown."""
+    scale = indicator.scale
+    assert scale is not None
+    if scale.log:
+        tiny = min(scale.zero_at, scale.full_at) / 1000.0
+        position = value.clip(lower_bound=tiny).log()
+        zero, full = np.log(scale.zero_at), np.log(scale.full_at)
+    else:
+        position, zero, full = value, scale.zero_at, scale.full_at
+    share = ((position - zero) / (full - zero)).clip(0.0, 1.0)
+    valid = value.is_not_null() & value.is_not_nan()
+    missing = pl.lit(indicator.missing_points) if indicator.missing_points is not None else None
+    return pl.when(valid).then(share * scale.points).otherwise(missing).cast(pl.Float64)
+
+
 def _round_half_up(expr: pl.Expr, digits: int) -> pl.Expr:
     """Round as a spreadsheet does (half away from zero), on a value cleaned of float noise."""
     return expr.round(9).round(digits, mode="half_away_from_zero")
+
+
+def _flag_expr(indicator: Indicator, points: pl.Expr) -> pl.Expr:
+    if indicator.scale is not None:
+        threshold = indicator.scale.flag_share * indicator.scale.points - 1e-9
+        return points.fill_null(0) >= max(threshold, 1e-9)
+    return points.fill_null(0) > 0
 
 
 def _band_expr(framework: Framework) -> pl.Expr:

@@ -230,15 +230,39 @@ def note_inputs(as_at: dt.date, entities: list[str], window_days: int = 730) -> 
     return out.with_columns(pl.exclude("entity").fill_null(0.0))
 
 
+INPUT_ONLY = {"entity_class", "council_type", "region"}
+
+
+def split_columns(framework: Framework) -> tuple[list[str], list[str], list[str]]:
+    """(indicator codes, confidential note columns, public intelligence columns) it reads."""
+    wanted = referenced_columns(framework)
+    notes = sorted(c for c in wanted if c.startswith("notes_"))
+    public = sorted(c for c in wanted if c.startswith("public_"))
+    codes = sorted(wanted - set(notes) - set(public) - INPUT_ONLY)
+    return codes, notes, public
+
+
+def with_public_intelligence(
+    inputs: pl.DataFrame, framework: Framework, as_at: dt.date, public: list[str]
+) -> pl.DataFrame:
+    """Join the public warning-sign counts the framework reads (published: always counted)."""
+    if not public:
+        return inputs
+    from apps.early_warning.services.events import public_intelligence
+
+    window = int(framework.source.get("public_window_days", 1095))
+    intel = public_intelligence(as_at, inputs["entity"].to_list(), window)
+    keep = [c for c in intel.columns if c in public or c == "public_warnings__detail"]
+    return inputs.join(intel.select("entity", *keep), on="entity", how="left")
+
+
 def build_inputs(
     framework: Framework, as_at: dt.date, *, observations=None, include_notes: bool = True
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(councils, inputs, peers) for scoring `framework` as at `as_at`."""
     councils = council_frame(as_at)
     entities = councils["entity"].to_list()
-    wanted = referenced_columns(framework)
-    note_columns = {c for c in wanted if c.startswith("notes_")}
-    codes = sorted(wanted - note_columns - {"entity_class", "council_type", "region"})
+    codes, note_columns, public = split_columns(framework)
     max_age = float(framework.source.get("max_age_years", 3.0))
     inputs = indicator_inputs(
         as_at, codes, entities, max_age_years=max_age, observations=observations
@@ -257,4 +281,5 @@ def build_inputs(
             if column not in notes.columns:
                 notes = notes.with_columns(pl.lit(0.0).alias(column))
         inputs = inputs.join(notes.select("entity", *sorted(note_columns)), on="entity")
+    inputs = with_public_intelligence(inputs, framework, as_at, public)
     return councils, inputs, peer_frame(councils)

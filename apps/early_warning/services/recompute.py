@@ -14,9 +14,10 @@ from apps.early_warning.engine import Framework, score_frame
 from apps.early_warning.services.inputs import (
     neighbour_pairs,
     peer_frame,
-    referenced_columns,
+    split_columns,
     split_lags,
     wide_from_known,
+    with_public_intelligence,
 )
 from apps.early_warning.services.watchlist import resolve_framework
 
@@ -106,20 +107,45 @@ def recompute_history(
     """as_at, entity, score, band, rank (and per-indicator points) for every date, published
     data only (soft intelligence is confidential and not part of a bulk history)."""
     fw = resolve_framework(framework)
+    return recompute_many(dates, [fw], observations=observations)[fw.name]
+
+
+def recompute_many(
+    dates: list[dt.date],
+    frameworks: list[Framework],
+    *,
+    observations: pl.DataFrame | None = None,
+) -> dict[str, pl.DataFrame]:
+    """`recompute_history` for several frameworks at once: each date's inputs (the union of
+    what the frameworks read) and peers are built once and shared."""
     observations = observations if observations is not None else observations_frame()
     councils = councils_frame()
     pairs = neighbour_pairs()
-    wanted = referenced_columns(fw)
-    note_columns = sorted(c for c in wanted if c.startswith("notes_"))
-    codes = sorted(wanted - set(note_columns) - {"entity_class", "council_type", "region"})
-    max_age = float(fw.source.get("max_age_years", 3.0))
-    results = []
+    columns = {fw.name: split_columns(fw) for fw in frameworks}
+    ages = sorted({float(fw.source.get("max_age_years", 3.0)) for fw in frameworks})
+    union = sorted({c for codes, _, _ in columns.values() for c in codes})
+    needs_peers = any(i.scoring == "peer_z" for fw in frameworks for i in fw.indicators)
+    results: dict[str, list[pl.DataFrame]] = {fw.name: [] for fw in frameworks}
     for as_at in dates:
-        existing, inputs = inputs_at(observations, councils, codes, as_at, max_age)
-        if note_columns:
-            inputs = inputs.with_columns([pl.lit(0.0).alias(c) for c in note_columns])
-        peers = peer_frame(existing.select("entity", "council_type", "region", "population"), pairs)
-        scored = score_frame(fw, inputs, peers=peers)
-        keep = ["entity", "score", "band", "rank"] + [f"{i.code}__points" for i in fw.indicators]
-        results.append(scored.select(keep).with_columns(pl.lit(as_at).alias("as_at")))
-    return pl.concat(results, how="vertical_relaxed") if results else pl.DataFrame()
+        by_age = {age: inputs_at(observations, councils, union, as_at, age) for age in ages}
+        existing = by_age[ages[0]][0]
+        peers = (
+            peer_frame(existing.select("entity", "council_type", "region", "population"), pairs)
+            if needs_peers
+            else None
+        )
+        for fw in frameworks:
+            _, notes, public = columns[fw.name]
+            inputs = by_age[float(fw.source.get("max_age_years", 3.0))][1]
+            if notes:
+                inputs = inputs.with_columns([pl.lit(0.0).alias(c) for c in notes])
+            inputs = with_public_intelligence(inputs, fw, as_at, public)
+            scored = score_frame(fw, inputs, peers=peers)
+            keep = ["entity", "score", "band", "rank"]
+            keep += [f"{i.code}__points" for i in fw.indicators]
+            keep += [i.code for i in fw.indicators if i.code not in keep]
+            results[fw.name].append(scored.select(keep).with_columns(pl.lit(as_at).alias("as_at")))
+    return {
+        name: pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame()
+        for name, parts in results.items()
+    }

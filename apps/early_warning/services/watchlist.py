@@ -48,7 +48,7 @@ def score_councils(
         fw, as_at, observations=observations, include_notes=include_notes
     )
     scored = score_frame(fw, inputs, peers=peers)
-    periods = [c for c in inputs.columns if c.endswith("__period")]
+    periods = [c for c in inputs.columns if c.endswith(("__period", "__detail"))]
     scored = scored.join(inputs.select("entity", *periods), on="entity", how="left")
     scored = scored.join(
         councils.select("entity", "council_type", "region", "county"), on="entity", how="left"
@@ -169,26 +169,33 @@ def council_assessment(
 
 
 def latest_scorable_date(framework: str | Framework | None = None) -> dt.date | None:
-    """The last date on which the framework's figures are still fresh enough to score councils:
-    the `min_indicators`-th most recent period end among its data indicators, plus the
-    framework's maximum age. A person asking for "today" on old data is pointed there."""
+    """The latest date on which every counted data indicator of the framework still has fresh
+    figures: for each indicator with data, the end of its latest period plus the framework's
+    maximum age, and the earliest of those. Later dates would silently drop a whole source (the
+    score would fall because figures aged, not because anything improved), so pages open here
+    and say which period each source reaches."""
     from django.db.models import Max
 
-    from apps.early_warning.services.inputs import referenced_columns
+    from apps.early_warning.services.inputs import split_columns
     from apps.indicators.models import Observation
 
     fw = resolve_framework(framework)
-    codes = [c for c in referenced_columns(fw) if not c.startswith("notes_")]
+    codes, _, _ = split_columns(fw)
+    counted = {
+        i.measure.strip()
+        for i in fw.indicators
+        if i.counts_as_data and not (fw.combine == "weighted_sum" and i.weight == 0)
+    }
+    codes = [c for c in codes if c in counted] or codes
     ends = (
         Observation.objects.filter(indicator__code__in=codes)
         .values("indicator__code")
         .annotate(last=Max("period_end"))
         .values_list("last", flat=True)
     )
-    ends = sorted(ends, reverse=True)
-    needed = max(fw.min_indicators, 1)
-    if len(ends) < needed:
+    ends = sorted(ends)
+    if len(ends) < max(fw.min_indicators, 1):
         return None
     max_age = float(fw.source.get("max_age_years", 3.0))
-    limit = ends[needed - 1] + dt.timedelta(days=int(365.25 * max_age) - 1)
+    limit = ends[0] + dt.timedelta(days=int(365.25 * max_age) - 1)
     return min(limit, dt.date.today())

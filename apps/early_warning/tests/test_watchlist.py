@@ -88,9 +88,18 @@ def test_reasons_are_plain_english_with_value_and_comparison(london):
     frame = compute_watchlist(D, observations=observations(rows), include_notes=False)
     croydon = frame.set_index("gss_code").loc["E09000008"]
     reasons = croydon["top_reasons"]
-    assert reasons[0].startswith("usable reserves 2.1% in 2017-18, lowest of its ")
-    assert "nearest neighbours (median " in reasons[0] and "%)" in reasons[0]
-    assert any("at or below 5% of net revenue expenditure" in r for r in reasons)
+    # the scorecard: value in words, the period, and the points out of the most it can give
+    reserves = next(r for r in reasons if r.startswith("usable reserves 2.1%"))
+    assert reserves.startswith("usable reserves 2.1% of net revenue expenditure in 2017-18, ")
+    assert reserves.endswith(" of 11 points")
+
+
+def test_ratios_above_100_percent_read_as_times_net_revenue_expenditure():
+    from apps.early_warning.engine.reasons import format_value
+
+    assert format_value(45.0, "percent_of_nre") == "45.0% of net revenue expenditure"
+    assert format_value(320.0, "percent_of_nre") == "3.2 times net revenue expenditure"
+    assert format_value(4500.0, "percent_of_nre") == "45 times net revenue expenditure"
 
 
 def test_watchlist_command_prints_the_contract_header(london):

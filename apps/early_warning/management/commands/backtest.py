@@ -1,4 +1,5 @@
-"""`nlb backtest --events FILE.csv [--framework NAME] [--calibrate]`."""
+"""`nlb backtest [--events FILE.csv] [--framework NAME] [--calibrate]`: what the validation
+page shows, as CSV on standard output."""
 
 from __future__ import annotations
 
@@ -10,46 +11,25 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.importers import ImportProblem
 from apps.early_warning.engine import FrameworkError
-from apps.early_warning.services.backtest import (
-    DEFAULT_EVENTS_FILE,
-    Scorer,
-    calibrate,
-    load_events,
-    run_backtest,
-)
-
-COLUMNS = [
-    "gss_code",
-    "council",
-    "notice_date",
-    "kind",
-    "first_notice",
-    "months_before",
-    "as_at",
-    "councils",
-    "rank",
-    "percentile",
-    "band",
-    "reserves_to_nre_rank",
-    "reserves_to_nre_percentile",
-    "borrowing_to_nre_rank",
-    "borrowing_to_nre_percentile",
-]
 
 
 class Command(BaseCommand):
     help = (
-        "For each event (e.g. a section 114 notice), the council's watchlist rank and percentile "
-        "12 and 24 months before, from data published by then, beside single-indicator baselines."
+        "Rank every council before each event with only what was published then: per event set "
+        "ROC AUC, share of events in the top 10% and median lead time for the recommended "
+        "framework, each single indicator and the CIPFA-style framework; then every event with "
+        "the council's rank 12, 24 and 36 months before."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--events", type=Path, default=DEFAULT_EVENTS_FILE)
+        parser.add_argument(
+            "--events", type=Path, default=None, help="an events CSV (default: the registers)"
+        )
         parser.add_argument("--framework", default=None)
         parser.add_argument(
             "--calibrate",
             action="store_true",
-            help="also evaluate the pillar-weight grid with leave-one-event-out (JSON to stderr)",
+            help="also print the points fitted on events to 31 March 2024 (JSON to stderr)",
         )
 
     def execute(self, *args, **options):
@@ -58,23 +38,32 @@ class Command(BaseCommand):
         except BrokenPipeError:  # e.g. piped into `head`: stop quietly
             return None
 
-    def handle(self, *args, events: Path, framework=None, calibrate: bool = False, **options):
+    def handle(self, *args, events=None, framework=None, calibrate=False, **options):
+        from apps.early_warning.services.backtest import load_events
+        from apps.early_warning.services.validation import run_validation, validation_rows
+
         try:
-            loaded = load_events(events)
-            scorer = Scorer()
-            frame = run_backtest(loaded, framework, scorer=scorer)
+            loaded = load_events(events) if events else None
+            result = run_validation(framework, events=loaded)
         except ImportProblem as problem:
             raise CommandError(f"Events file refused. {problem}") from problem
         except FrameworkError as exc:
             raise CommandError(str(exc)) from exc
         writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for row in frame.to_dict("records"):
-            writer.writerow(["" if row.get(c) is None else row.get(c) for c in COLUMNS])
+        metrics, ranks = validation_rows(result)
+        writer.writerow(list(metrics[0]))
+        writer.writerows([list(row.values()) for row in metrics])
+        self.stdout.write("")
+        writer.writerow(list(ranks[0]) if ranks else [])
+        writer.writerows([list(row.values()) for row in ranks])
         if calibrate:
-            report = calibrate_fn(loaded, framework, scorer)
+            from apps.early_warning.services.calibration import calibrate as fit
+            from apps.early_warning.services.events import all_events
+            from apps.early_warning.services.recompute import recompute_history
+            from apps.early_warning.services.validation import quarter_dates
+
+            dates = quarter_dates(result.framework_dates[0], result.framework_dates[-1])
+            frame = recompute_history(dates, result.framework)
+            report = fit(result.framework, frame, list(loaded or all_events()))
+            report["rolling_origin_points"] = result.weights_by_year
             self.stderr.write(json.dumps(report, indent=1, default=str))
-
-
-def calibrate_fn(events, framework, scorer):
-    return calibrate(events, framework, scorer=scorer)
