@@ -6,7 +6,7 @@ PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv install run serve worker setup test test-fast lint format check browser-deps bench vendor-frontend clean
+.PHONY: help uv install run serve worker setup test test-fast lint format check browser-deps pdf-deps bench vendor-frontend clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -18,7 +18,7 @@ uv: ## Install uv if it is missing
 install: uv ## Install the locked Python dependencies into .venv
 	@$$(command -v uv || echo $(HOME)/.local/bin/uv) sync --frozen
 
-setup: install ## Migrate and load every shipped data set and the demo records
+setup: install pdf-deps ## Migrate and load every shipped data set and the demo records
 	@mkdir -p var
 	uv run nlb migrate --no-input
 	uv run nlb bootstrap
@@ -34,16 +34,21 @@ run: setup ## Set up everything; serve the app on http://127.0.0.1:8000 with a j
 
 worker: install ## Run a job worker (more of them, here or elsewhere, share the queue)
 	uv run nlb db_worker --no-reload --queue-name '*'
+pdf-deps: ## Install the Pango libraries WeasyPrint needs to make PDFs (needs root or sudo if missing)
+	@ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' && ldconfig -p | grep -q 'libharfbuzz-subset.so.0' || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; }
 
 browser-deps: ## Install Debian's Chromium for the browser tests (needs root or sudo)
 	@command -v chromium >/dev/null 2>&1 || { \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install browser-deps ## Install what the tests need and run the whole suite
+test: install browser-deps pdf-deps ## Install what the tests need and run the whole suite
 	uv run pytest
 
-test-fast: install ## The suite without the browser tests
+test-fast: install pdf-deps ## The suite without the browser tests
 	uv run pytest -m "not browser"
 
 lint: install ## ruff check, ruff format --check and makemigrations --check

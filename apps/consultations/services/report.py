@@ -17,13 +17,13 @@ from apps.consultations.models import (
 from apps.consultations.services import charts, tallies, themes
 from apps.consultations.services.campaigns import campaign_groups
 from apps.consultations.services.redaction import redact
-from apps.reports.documents import BoardPaper, Chart, Quote, Section, Table
+from apps.reports.documents import BoardPaper, Chart, Quote, Section, Table, count, number
 
 
 def _frame_table(frame, caption: str, first: str) -> Table:
     header = [first] + [str(c) for c in frame.columns]
     rows = [
-        [str(i)] + [str(v) for v in row]
+        [str(i)] + [number(v) for v in row]
         for i, row in zip(frame.index, frame.values.tolist(), strict=True)
     ]
     return Table(caption=caption, header=header, rows=rows)
@@ -108,7 +108,7 @@ def build_what_we_heard(
     for question in consultation.questions.all():
         section = Section(heading=f"Question {question.number}: {question.text}")
         answered = question.answers.filter(response__submitted_at__isnull=False).count()
-        section.paragraphs.append(f"{answered} written responses answered this question.")
+        section.paragraphs.append(f"{count(answered, 'written response')} answered this question.")
         if question.has_choices:
             table = tallies.question_tally(question)
             section.tables.append(
@@ -122,7 +122,7 @@ def build_what_we_heard(
                     Chart(
                         title=title,
                         png=b"" if for_web else charts.stacked_bars(table, title, "png"),
-                        svg=charts.svg_markup(table, title) if for_web else "",
+                        svg=charts.svg_markup(table, title),
                         alt=f"Bar chart of answers to question {question.number}: "
                         + "; ".join(f"{i}: {v}" for i, v in table["All"].items())
                         + ".",
@@ -199,11 +199,15 @@ def _meeting_section(views: list[MeetingView], heading: str) -> Section:
     agrees = sum(v.agrees or 0 for v in views)
     disagrees = sum(v.disagrees or 0 for v in views)
     counted = [v for v in views if v.agrees is not None or v.disagrees is not None]
-    text = f"{len(views)} views recorded at meetings, reported separately from written responses."
+    text = (
+        f"{count(len(views), 'view')} recorded at meetings, reported separately from written "
+        "responses."
+    )
     if counted:
         text += (
-            f" Where those present showed agreement, {agrees} agreements and {disagrees} "
-            f"disagreements were recorded across {len(counted)} views."
+            f" Where those present showed agreement, {count(agrees, 'agreement')} and "
+            f"{count(disagrees, 'disagreement')} were recorded across "
+            f"{count(len(counted), 'view')}."
         )
     sources = sorted({v.meeting.source for v in views if v.meeting.source})
     return Section(

@@ -60,7 +60,7 @@ def test_what_we_heard_web_page(client, heard):
     body = client.get(reverse("consultations:what_we_heard", args=[heard.slug])).content.decode()
     assert "What we heard" in body and "Summary" in body and "Implications for Wales" in body
     assert "More peers" in body and "Meeting wanted more peers" in body
-    assert "12 agreements and 1 disagreements" in body  # meeting evidence kept apart
+    assert "12 agreements and 1 disagreement were" in body  # meeting evidence kept apart
     assert "<svg" in body
     assert "alice@example.org" not in body and "SECRET" not in body
 
