@@ -19,11 +19,28 @@ class DemoUser:
     region: str = ""
     council_gss: str = ""
     superuser: bool = False
+    job_title: str = ""
+    phone: str = ""  # Ofcom's drama range (020 7946 0000-0999): never a real line
 
 
 DEMO_USERS = [
-    DemoUser("pm", Role.PROGRAMME_MANAGER, "Priya", "Manager (demo)"),
-    DemoUser("ra-london", Role.REGIONAL_ASSOCIATE, "Rhys", "Associate (demo)", region="London"),
+    DemoUser(
+        "pm",
+        Role.PROGRAMME_MANAGER,
+        "Priya",
+        "Manager (demo)",
+        job_title="Improvement Programme Manager",
+        phone="020 7946 0123",
+    ),
+    DemoUser(
+        "ra-london",
+        Role.REGIONAL_ASSOCIATE,
+        "Rhys",
+        "Associate (demo)",
+        region="London",
+        job_title="Regional Associate, London",
+        phone="020 7946 0456",
+    ),
     DemoUser("croydon", Role.COUNCIL_USER, "Chris", "Croydon (demo)", council_gss="E09000008"),
     DemoUser("slough", Role.COUNCIL_USER, "Sam", "Slough (demo)", council_gss="E06000039"),
     DemoUser("peer", Role.PEER, "Pat", "Peer (demo)"),
@@ -48,6 +65,8 @@ def ensure_demo_users() -> list[User]:
                 "is_staff": demo.superuser,
                 "is_superuser": demo.superuser,
                 "email": f"{demo.username}@demo.invalid",
+                "job_title": demo.job_title,
+                "phone": demo.phone,
             },
         )
         user.set_password(DEMO_PASSWORD)

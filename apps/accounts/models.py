@@ -31,6 +31,9 @@ class User(AbstractUser):
         related_name="users",
         help_text="Required for council users",
     )
+    # contact details printed when the user is a board paper's contact officer
+    job_title = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
 
     class Meta:
         constraints = [

@@ -292,12 +292,7 @@ def england_map(request):
     fw = frame.attrs["framework"]
     bands = dict(zip(frame["gss_code"], frame["band"], strict=True))
     shading = geo.district_shading(bands, fw.band_order, as_at, level)
-    colours = {
-        label: geo.TAG_COLOURS.get(fw.tag_for(label), geo.TAG_COLOURS["grey"])
-        for label in fw.band_order
-    }
-    colours[fw.no_designation_label] = "#cce2d8"
-    colours[fw.insufficient_label] = geo.NO_DATA
+    colours = geo.band_colours(fw)
     title = f"England: {fw.title}, as at {as_at:%-d %B %Y}, {level} view"
     svg = geo.choropleth(shading, colours, title)
     by_band = []

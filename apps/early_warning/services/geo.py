@@ -32,6 +32,18 @@ TAG_COLOURS = {
     "grey": "#b1b4b6",
 }
 NO_DATA = "#f3f2f1"
+NO_DESIGNATION = "#cce2d8"
+
+
+def band_colours(fw) -> dict[str, str]:
+    """Fill colour for each of a framework's band labels (its designations' tags, then no
+    designation and insufficient data)."""
+    colours = {
+        label: TAG_COLOURS.get(fw.tag_for(label), TAG_COLOURS["grey"]) for label in fw.band_order
+    }
+    colours[fw.no_designation_label] = NO_DESIGNATION
+    colours[fw.insufficient_label] = NO_DATA
+    return colours
 
 
 @functools.lru_cache(maxsize=1)
