@@ -34,6 +34,7 @@ run: setup ## Set up everything; serve the app on http://127.0.0.1:8000 with a j
 
 worker: install ## Run a job worker (more of them, here or elsewhere, share the queue)
 	uv run nlb db_worker --no-reload --queue-name '*'
+
 pdf-deps: ## Install the Pango libraries WeasyPrint needs to make PDFs (needs root or sudo if missing)
 	@ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' && ldconfig -p | grep -q 'libharfbuzz-subset.so.0' || { \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

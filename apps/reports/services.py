@@ -239,7 +239,7 @@ def request_file(version: PaperVersion, fmt: str, *, with_annex: bool) -> PaperF
             PaperFile.objects.filter(pk=file.pk).update(
                 state=PaperFile.State.PENDING, error="", requested_at=timezone.now()
             )
-        enqueue_render(file.pk)
+        enqueue_render(file.pk, subject=str(file))
         file.refresh_from_db()
     return file
 
