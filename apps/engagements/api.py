@@ -204,28 +204,53 @@ def get_workflow(request):
     return workflow.describe()
 
 
-@router.get("/figures", summary="Aggregate figures (board members see these only)")
+class RegionFigures(Schema):
+    region: str
+    open: int | None
+    closed: int | None
+
+
+class TimeInStateFigures(Schema):
+    state: str
+    label: str
+    engagements: int | None
+    median_days: float | None
+    mean_days: float | None
+
+
+class EngagementFiguresOut(Schema):
+    """Counts as the caller may see them: for aggregate-only callers (board members) small
+    counts, and enough others that they cannot be worked out from totals, are null."""
+
+    withheld: bool
+    explanation: str
+    total: int | None
+    by_state: dict[str, int | None]
+    by_region: list[RegionFigures]
+    time_in_state: list[TimeInStateFigures]
+    overdue_actions: int | None
+    reviews_due: int | None
+
+
+@router.get(
+    "/figures",
+    response=EngagementFiguresOut,
+    summary="Aggregate figures (board members see these only)",
+)
 def figures(request):
     board = dash.build(
         Engagement.objects.for_aggregates(request.user),
         suppress=not permissions.can_see_case_detail(request.user),
     )
     return {
-        "total": board.total,
-        "by_state": {
-            r["state"]: board.display(r["count"]) for r in board.by_state.to_dict("records")
-        },
-        "by_region": [
-            {
-                "region": r["region"],
-                "open": board.display(r["open"]),
-                "closed": board.display(r["closed"]),
-            }
-            for r in board.by_region.to_dict("records")
-        ],
+        "withheld": board.suppressed,
+        "explanation": dash.disclosure.EXPLANATION if board.suppressed else "",
+        "total": board.total_value,
+        "by_state": {r["state"]: r["count"] for r in board.state_rows()},
+        "by_region": board.region_rows(),
         "time_in_state": board.time_rows(),
-        "overdue_actions": board.overdue_actions,
-        "reviews_due": board.reviews_due,
+        "overdue_actions": board.single(board.overdue_actions),
+        "reviews_due": board.single(board.reviews_due),
     }
 
 

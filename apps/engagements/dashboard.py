@@ -1,8 +1,9 @@
 """Aggregate figures for the dashboard: counts by state and region, overdue actions and time
 spent in each state. Plain functions over querysets and dataframes, so tests call them directly.
 
-Figures shown to people who may not open cases (board members) suppress small counts, so a
-figure never points at one council's case.
+Figures shown to people who may not open cases (board members) go through the shared disclosure
+rule (`apps.core.disclosure`): small counts are withheld, and enough others that no withheld count
+can be worked out from the totals, so a figure never points at one council's case.
 """
 
 from __future__ import annotations
@@ -10,15 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 from django.utils import timezone
 from django.utils.html import escape
 
+from apps.core import disclosure
 from apps.councils.models import REGIONS
 from apps.engagements.models import OPEN_STATES, Action, State, Transition
 
-SUPPRESS_BELOW = 3  # counts of 1 or 2 are shown as "fewer than 3" to aggregate-only viewers
+SUPPRESS_BELOW = disclosure.THRESHOLD
 
 
 def state_durations(transitions: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
@@ -70,29 +73,98 @@ class Dashboard:
     reviews_due: int
     suppressed: bool
 
+    @cached_property
+    def table(self) -> disclosure.ProtectedTable:
+        """Region by state, with totals; withheld cells only for aggregate-only viewers."""
+        if self.suppressed:
+            return disclosure.protect_table(self.state_by_region)
+        values = disclosure.with_totals(self.state_by_region)
+        return disclosure.ProtectedTable(
+            values, pd.DataFrame(False, index=values.index, columns=values.columns)
+        )
+
+    def _cell(self, row, column) -> tuple[int | None, str]:
+        return self.table.value(row, column), self.table.shown(row, column)
+
+    @property
+    def total_value(self) -> int | None:
+        return self.table.value(disclosure.TOTAL, disclosure.TOTAL)
+
+    @property
+    def total_shown(self) -> str:
+        return self.table.shown(disclosure.TOTAL, disclosure.TOTAL)
+
+    def single(self, value: int) -> int | None:
+        """A lone count (overdue actions, reviews due): withheld if small, for this viewer."""
+        return disclosure.protect_single(value) if self.suppressed else value
+
+    def single_shown(self, value: int) -> str:
+        shown = self.single(value)
+        return disclosure.WITHHELD if shown is None else str(shown)
+
+    def state_rows(self) -> list[dict]:
+        """state, label, count (None if withheld) and shown, from the protected table's totals."""
+        rows = []
+        for s in State:
+            count, shown = self._cell(disclosure.TOTAL, s.label)
+            rows.append({"state": s.value, "label": s.label, "count": count, "shown": shown})
+        return rows
+
+    def region_rows(self) -> list[dict]:
+        """Open and closed per region: a sum is shown only if none of its cells is withheld."""
+        open_labels = {s.label for s in OPEN_STATES}
+        rows = []
+        for region in self.state_by_region.index:
+            sums = {}
+            for key, labels in (
+                ("open", [s.label for s in State if s.label in open_labels]),
+                ("closed", [s.label for s in State if s.label not in open_labels]),
+            ):
+                cells = [self.table.value(region, label) for label in labels]
+                sums[key] = None if None in cells else sum(cells)
+            rows.append(
+                {
+                    "region": region,
+                    **sums,
+                    "open_shown": _shown(sums["open"]),
+                    "closed_shown": _shown(sums["closed"]),
+                }
+            )
+        return rows
+
     def time_rows(self) -> list[dict]:
-        """Time in state, with small groups' figures withheld from aggregate-only viewers."""
+        """Time in state. Aggregate-only viewers see no counts here (how many reached a state can
+        be set against the tables above), and no days where fewer than the threshold reached the
+        state or the state's own count is withheld."""
+        withheld = {r["state"] for r in self.state_rows() if r["count"] is None}
         rows = []
         for row in self.time_in_state.to_dict("records"):
             for key in ("median_days", "mean_days"):
                 row[key] = None if pd.isna(row[key]) else row[key]
-            row["shown"] = self.display(row["engagements"])
-            if self.suppressed and row["engagements"] < SUPPRESS_BELOW:
-                row["median_days"] = row["mean_days"] = None
+            row["shown"] = str(row["engagements"])
+            if self.suppressed:
+                if row["engagements"] < SUPPRESS_BELOW or row["state"] in withheld:
+                    row["median_days"] = row["mean_days"] = None
+                row["engagements"] = None
+                row["shown"] = disclosure.WITHHELD
             rows.append(row)
         return rows
 
     def crosstab_rows(self) -> list[dict]:
-        """State by region, counts as shown to this viewer."""
+        """State by region, counts as shown to this viewer, with each region's total."""
+        text = self.table.text
         return [
-            {"region": region, "cells": [self.display(int(v)) for v in row]}
-            for region, row in self.state_by_region.iterrows()
+            {
+                "region": region,
+                "cells": [text.loc[region, s.label] for s in State],
+                "total": text.loc[region, disclosure.TOTAL],
+            }
+            for region in self.state_by_region.index
         ]
 
-    def display(self, value: int) -> str:
-        if self.suppressed and 0 < value < SUPPRESS_BELOW:
-            return f"fewer than {SUPPRESS_BELOW}"
-        return str(value)
+
+def _shown(value: int | None) -> str:
+    return disclosure.WITHHELD if value is None else str(value)
 
 
 def build(engagements, *, suppress: bool, today: dt.date | None = None) -> Dashboard:

@@ -340,17 +340,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         return _dashboard_export(board, export)
-    state_rows = [
-        {**row, "shown": board.display(row["count"])} for row in board.by_state.to_dict("records")
-    ]
-    region_rows = [
-        {
-            **row,
-            "open_shown": board.display(row["open"]),
-            "closed_shown": board.display(row["closed"]),
-        }
-        for row in board.by_region.to_dict("records")
-    ]
+    state_rows = board.state_rows()
+    region_rows = board.region_rows()
     time_rows = board.time_rows()
     charts = {}
     if board.total and not board.suppressed:
@@ -395,22 +386,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "time_rows": time_rows,
             "charts": charts,
             "sees_cases": sees_cases,
+            "overdue_shown": board.single_shown(board.overdue_actions),
+            "reviews_shown": board.single_shown(board.reviews_due),
+            "withheld_explanation": dash.disclosure.EXPLANATION,
         },
     )
 
 
 def _dashboard_export(board: dash.Dashboard, kind: str) -> HttpResponse:
-    states = [
-        {"state": r["label"], "count": board.display(r["count"])}
-        for r in board.by_state.to_dict("records")
-    ]
+    states = [{"state": r["label"], "count": r["shown"]} for r in board.state_rows()]
     regions = [
-        {
-            "region": r["region"],
-            "open": board.display(r["open"]),
-            "closed": board.display(r["closed"]),
-        }
-        for r in board.by_region.to_dict("records")
+        {"region": r["region"], "open": r["open_shown"], "closed": r["closed_shown"]}
+        for r in board.region_rows()
     ]
     times = [
         {

@@ -143,18 +143,36 @@ def test_board_member_sees_aggregates_only(people, cases, token_for):
     body = page.content.decode()
     for case in (cases.croydon_live, cases.slough, cases.hackney):
         assert case.title not in body and case.council.name not in body
-    assert "fewer than 3" in body  # small counts suppressed
+    assert "withheld" in body  # small counts suppressed
     figures = Client().get("/api/engagements/figures", **token_for(people.board)).json()
-    assert figures["total"] == 4
-    assert figures["by_state"]["identified"] == "fewer than 3"
-    london = next(r for r in figures["by_region"] if r["region"] == "London")
-    assert london["open"] == "3"
+    assert figures["withheld"] and figures["by_state"]["identified"] is None
     assert "Croydon" not in str(figures)
+    # no raw count beside a withheld one: every published count is 0 or at least 3
+    published = [figures["total"], *figures["by_state"].values()]
+    published += [r[k] for r in figures["by_region"] for k in ("open", "closed")]
+    published += [r["engagements"] for r in figures["time_in_state"]]
+    assert all(v is None or v == 0 or v >= 3 for v in published)
+
+
+def test_board_figures_cannot_be_recovered_by_differencing(people, cases, token_for):
+    """Try to work out each withheld count from the published state counts and total."""
+    import pandas as pd
+
+    from apps.core.disclosure import TOTAL, feasible_ranges
+
+    figures = Client().get("/api/engagements/figures", **token_for(people.board)).json()
+    row = dict(figures["by_state"])
+    published = pd.DataFrame([{**row, TOTAL: figures["total"]}] * 2, index=["all", TOTAL])
+    published = published.astype(object).where(published.notna(), None)
+    ranges = feasible_ranges(published)
+    assert ranges, "something is withheld in this small world"
+    for cell, (_low, high) in ranges.items():
+        assert high >= 3, f"{cell} could be worked out as small"
 
 
 def test_council_user_figures_count_only_their_visible_cases(people, cases, token_for):
     figures = Client().get("/api/engagements/figures", **token_for(people.croydon)).json()
-    assert figures["total"] == 1
+    assert figures["total"] == 1 and not figures["withheld"]
 
 
 def test_council_user_sees_history_notes_and_audit_from_consent_onwards(people, cases, token_for):
