@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from apps.core.importers import ImportProblem, column_letter
+from apps.core.importers import ImportProblem, SheetBook, column_letter, header_key
 
 from .engine.framework import Framework, available_frameworks, load_framework
 
@@ -45,20 +45,15 @@ class SheetTable:
 
 
 def read_workbook(path: Path) -> dict[str, list[list]]:
-    """All sheets as lists of rows; a file that is not a workbook is refused clearly."""
-    import python_calamine
-
+    """All sheets as lists of rows. The file is read by its content, not its name (a workbook
+    named .xls that holds an .xlsx opens); a file that is not a workbook is refused clearly."""
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise ImportProblem(str(path), f"not a readable Excel workbook ({exc})") from exc
-    sheets = {}
-    for name in book.sheet_names:
-        try:
-            sheets[name] = book.get_sheet_by_name(name).to_python()
-        except Exception as exc:
-            raise ImportProblem(str(path), f"sheet cannot be read ({exc})", sheet=name) from exc
-    return sheets
+        book = SheetBook(path)
+    except ImportProblem as problem:
+        raise ImportProblem(
+            str(path), f"not a readable Excel workbook: {problem.message}"
+        ) from problem
+    return {name: book.rows(name) for name in book.sheet_names}
 
 
 def locate(path: Path, sheets: dict[str, list[list]], sheet_name: str) -> SheetTable:
@@ -66,7 +61,7 @@ def locate(path: Path, sheets: dict[str, list[list]], sheet_name: str) -> SheetT
         raise ImportProblem(str(path), f"workbook has no sheet {sheet_name!r}", sheet=sheet_name)
     rows = sheets[sheet_name]
     for index, row in enumerate(rows[:30]):
-        cells = [_norm(c).replace(" ", "") for c in row]
+        cells = [header_key(c) for c in row]  # 'Muni Code', 'MuniCode', 'Muni code' alike
         names = [c for c in ("entityname", "entity", "name") if c in cells]
         if "municode" in cells and names:
             header_row = index
@@ -112,7 +107,10 @@ def _municode(value: object) -> str:
 
 
 def _input_columns(table: SheetTable, header: str, exclude: list[str]) -> list[int]:
-    wanted = _norm(header)
+    """Columns whose description holds `header`, compared by header_key (case, spacing and
+    punctuation do not matter), and none of `exclude`."""
+    wanted = header_key(header)
+    excluded = [header_key(x) for x in exclude]
     found = []
     for col, description in enumerate(table.descriptions):
         if col <= max(table.code_col, table.name_col) or table.years[col] is None:
@@ -122,7 +120,8 @@ def _input_columns(table: SheetTable, header: str, exclude: list[str]) -> list[i
             continue  # a computed column such as 'C = A / B'
         if _POINTS_HEADER.match(description):
             continue
-        if wanted in description and not any(_norm(x) in description for x in exclude):
+        key = header_key(description)
+        if wanted in key and not any(x in key for x in excluded):
             found.append(col)
     return found
 
@@ -263,14 +262,21 @@ def published_summary(path: Path, sheets: dict[str, list[list]] | None = None) -
         raise ImportProblem(str(path), "workbook has no sheet 'Summary'", sheet="Summary")
     header_at = None
     for position, row in enumerate(rows[:30]):
-        cells = [_norm(c) for c in row]
-        if "municode" in cells and "fiscal score" in cells:
+        cells = [header_key(c) for c in row]
+        if "municode" in cells and "fiscalscore" in cells:
             header_at = position
             break
     if header_at is None:
         raise ImportProblem(str(path), "no header with Municode and Fiscal Score", sheet="Summary")
-    code_col, score_col = cells.index("municode"), cells.index("fiscal score")
-    type_col = cells.index("type of stress")
+    code_col, score_col = cells.index("municode"), cells.index("fiscalscore")
+    if "typeofstress" not in cells:
+        raise ImportProblem(
+            str(path),
+            "Summary header has no 'Type of Stress' column",
+            sheet="Summary",
+            row=header_at + 1,
+        )
+    type_col = cells.index("typeofstress")
     out = []
     for row in rows[header_at + 1 :]:
         code = _municode(row[code_col]) if code_col < len(row) else ""

@@ -101,3 +101,49 @@ def test_columns_are_found_by_header_not_position(tmp_path):
     after = score_workbook(swapped, with_published=False).scores.sort("entity")
     assert before["score"].to_list() == after["score"].to_list()
     assert before["unassigned_fund_balance__points"].sum() > 0
+
+
+def _respaced(path: Path, target: Path) -> Path:
+    """The same workbook with every header above the data respelled: the code column headed
+    'Muni Code', other headers in capitals with doubled spaces."""
+    from apps.core.importers import header_key
+
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        header_row = next(
+            (
+                row[0].row
+                for row in sheet.iter_rows(max_row=30)
+                if any(header_key(cell.value) == "municode" for cell in row)
+            ),
+            0,
+        )
+        for row in sheet.iter_rows(max_row=header_row):
+            for cell in row:
+                if header_key(cell.value) == "municode":
+                    cell.value = "Muni Code"
+                elif isinstance(cell.value, str):
+                    cell.value = cell.value.upper().replace(" ", "  ")
+    book.save(target)
+    return target
+
+
+@pytest.mark.parametrize(
+    "source", ["2019-munis-all-data-workbook.xlsx", "2019-school-all-data-workbook.xls"]
+)
+def test_a_workbook_whose_name_lies_and_whose_headers_are_respaced_scores_the_same(
+    tmp_path, source
+):
+    from apps.core.importers import sniff
+
+    plain = _small_copy(FSMS_DIR / source, tmp_path / "plain.xlsx", keep=60)
+    lying = _respaced(plain, tmp_path / "respaced.xls")  # an .xlsx file named .xls
+    assert sniff(lying) == "xlsx"
+    before = score_workbook(plain, with_published=False).scores.sort("entity")
+    after = score_workbook(lying, with_published=False).scores.sort("entity")
+    assert after["score"].to_list() == before["score"].to_list()
+    assert after.height == before.height >= 50
+    out, err = io.StringIO(), io.StringIO()
+    call_command("fsms_score", str(lying), "--compare", stdout=out, stderr=err)
+    assert out.getvalue().count("\n") == after.height + 1
+    assert "agree with the published Summary" in err.getvalue()  # 'MUNI CODE', 'FISCAL  SCORE'
