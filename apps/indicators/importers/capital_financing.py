@@ -56,6 +56,17 @@ def machine_key(cell: Any) -> str | None:
     return header_key(FORM_PREFIX.sub("", text))
 
 
+def locate_data_sheet(rows: list[list[Any]]) -> tuple[int, int] | None:
+    """(machine-code row, header row) of a section C data sheet, or None for other sheets."""
+    code_row = None
+    for index, row in enumerate(rows[:15]):
+        if code_row is None and sum(machine_key(c) is not None for c in row) >= 3:
+            code_row = index
+        elif code_row is not None and any(header_key(c) == "lgfcode" for c in row):
+            return code_row, index
+    return None
+
+
 class CapitalFinancingImporter(IndicatorImporter):
     source_name = "capital_financing"
 
@@ -133,14 +144,7 @@ class CapitalFinancingImporter(IndicatorImporter):
     # -- locating things -----------------------------------------------------------------------
 
     def _locate(self, rows: list[list[Any]]) -> tuple[int, int] | None:
-        """(machine-code row, header row) of a data sheet, or None for other sheets."""
-        code_row = None
-        for index, row in enumerate(rows[:15]):
-            if code_row is None and sum(machine_key(c) is not None for c in row) >= 3:
-                code_row = index
-            elif code_row is not None and any(header_key(c) == "lgfcode" for c in row):
-                return code_row, index
-        return None
+        return locate_data_sheet(rows)
 
     def _column(self, header, sheet, header_row, *names: str, required: bool = True) -> int | None:
         keys = {header_key(name) for name in names}

@@ -61,12 +61,14 @@ def financial_year(start_year: int) -> tuple[str, dt.date]:
     return f"{start_year}-{(start_year + 1) % 100:02d}", dt.date(start_year + 1, 3, 31)
 
 
-YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})\b")
+# '2016-17', and the compact '201617' of later sheet names ('RS_LA_Data_202425')
+YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/]?(\d{2})(?!\d)")
 PUBLISHED_ON = re.compile(r"published on (\d{1,2} [A-Za-z]+ \d{4})")
 
 
 def find_financial_year(texts: Iterable[str]) -> tuple[str, dt.date] | None:
-    """The first financial year written like '2016-17' in `texts` (titles, sheet names)."""
+    """The first financial year written like '2016-17' or '201617' in `texts` (titles, sheet
+    names)."""
     for text in texts:
         for match in YEAR_RANGE.finditer(str(text)):
             if (int(match.group(1)) + 1) % 100 == int(match.group(2)):

@@ -27,12 +27,14 @@ from apps.indicators.importers.common import (
     end_of_month_after,
     financial_year,
     find_financial_year,
+    header_key,
     normalise,
     read_number,
     stated_publication_date,
 )
 
 LINES_FILE = Path(__file__).resolve().parent / "rs_lines.toml"
+ASSET_ID = re.compile(r"^[a-z][a-z0-9_]{2,24}$")
 RESERVE_DAY = re.compile(r"(1 april|31 march)")
 YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 
@@ -50,6 +52,7 @@ class Column:
     raw_label: str
     code: int | None
     section: str  # normalised
+    asset: str | None = None  # asset ID ('ctrtot') in workbooks from 2018-19
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ class RevenueOutturnImporter(IndicatorImporter):
     def _data_sheet(self, book: Workbook) -> str:
         """The 'RS LA Data' sheet on the net current expenditure basis (older workbooks also
         carry capital-charges and net-total-cost variants of the same sheet)."""
-        candidates = [name for name in book.sheet_names if "la data" in name.lower()]
+        candidates = [name for name in book.sheet_names if "ladata" in header_key(name)]
         if not candidates:
             raise self.problem("no 'RS LA Data' sheet in the workbook")
         for name in candidates:
@@ -142,14 +145,14 @@ class RevenueOutturnImporter(IndicatorImporter):
 
     def _header(self, rows: list[list[Any]], sheet: str) -> tuple[int, int, int | None, int]:
         for index, row in enumerate(rows[:40]):
-            labels = [normalise(cell) for cell in row]
-            if "e-code" in labels:
-                ecode_col = labels.index("e-code")
+            labels = [header_key(cell) for cell in row]
+            if "ecode" in labels:
+                ecode_col = labels.index("ecode")
                 ons_col = next(
-                    (j for j, t in enumerate(labels) if t in {"ons code", "gss code"}), None
+                    (j for j, t in enumerate(labels) if t in {"onscode", "gsscode"}), None
                 )
                 name_col = next(
-                    (j for j, t in enumerate(labels) if t.startswith("local authority")), None
+                    (j for j, t in enumerate(labels) if t.startswith("localauthority")), None
                 )
                 if name_col is None:
                     raise self.problem(
@@ -177,6 +180,7 @@ class RevenueOutturnImporter(IndicatorImporter):
             if texts:
                 section_row = index
                 break
+        asset_row = self._asset_row(rows, header_row, name_col)
         columns, section = [], ""
         for j in range(name_col + 1, width):
             if section_row is not None and j < len(rows[section_row]):
@@ -189,9 +193,26 @@ class RevenueOutturnImporter(IndicatorImporter):
                 if isinstance(cell, int | float) and float(cell).is_integer():
                     code = int(cell)
             raw = str(header[j] or "")
+            asset = None
+            if asset_row is not None and j < len(rows[asset_row]):
+                asset = str(rows[asset_row][j] or "").strip().lower() or None
+            title_section, _, title = raw.rpartition(" - ")  # '<section> - <title>' from 2018-19
+            label = normalise(title if title_section else raw)
+            own_section = normalise(title_section) if title_section else section
             if raw.strip() or code is not None:
-                columns.append(Column(j, normalise(raw), raw, code, section))
+                columns.append(Column(j, label, raw, code, own_section or section, asset))
         return columns
+
+    def _asset_row(self, rows: list[list[Any]], header_row: int, name_col: int) -> int | None:
+        """The row of asset IDs ('ctrtot', 'netcurrtot', ...) above the header in workbooks from
+        2018-19, whose form line numbers differ from the earlier RS line codes."""
+        for index in range(header_row - 1, max(-1, header_row - 7), -1):
+            cells = [c for c in rows[index][name_col + 1 :] if isinstance(c, str) and c.strip()]
+            if len(cells) >= 10 and sum(
+                bool(ASSET_ID.match(c.strip())) for c in cells
+            ) >= 0.9 * len(cells):
+                return index
+        return None
 
     def _period(self, rows: list[list[Any]], sheet: str) -> tuple[str, dt.date]:
         texts = [str(cell) for row in rows[:3] for cell in row if cell not in ("", None)]
@@ -207,10 +228,13 @@ class RevenueOutturnImporter(IndicatorImporter):
     def _targets(
         self, columns: list[Column], period: str, period_end: dt.date, sheet: str, header_row: int
     ) -> list[Target]:
-        has_codes = any(column.code is not None for column in columns)
+        has_assets = any(column.asset for column in columns)
+        has_codes = not has_assets and any(column.code is not None for column in columns)
         targets: list[Target] = []
         for rule in line_rules():
             matches = []
+            if has_assets and rule.get("assets"):
+                matches = [c for c in columns if c.asset in rule["assets"]]
             if has_codes and rule["codes"]:
                 matches = [c for c in columns if c.code in rule["codes"]]
             if not matches:
@@ -221,7 +245,8 @@ class RevenueOutturnImporter(IndicatorImporter):
                 ]
             if not matches:
                 if rule.get("required"):
-                    wanted = " / ".join(str(code) for code in rule["codes"]) or rule["labels"][0]
+                    names = rule.get("assets", []) if has_assets else rule["codes"]
+                    wanted = " / ".join(str(code) for code in names) or rule["labels"][0]
                     raise self.problem(
                         f"no column for RS line {wanted} ({rule['indicator']})",
                         sheet=sheet,
@@ -232,15 +257,22 @@ class RevenueOutturnImporter(IndicatorImporter):
                 targets.append(Target(rule["indicator"], matches[0], period, period_end))
                 continue
             for column in matches:
-                level_period, level_end = self._level_period(column, sheet, header_row)
+                level_period, level_end = self._level_period(column, sheet, header_row, period)
                 targets.append(Target(rule["indicator"], column, level_period, level_end))
         return targets
 
-    def _level_period(self, column: Column, sheet: str, header_row: int) -> tuple[str, dt.date]:
+    def _level_period(
+        self, column: Column, sheet: str, header_row: int, period: str
+    ) -> tuple[str, dt.date]:
         """A reserve level 'at 1 April Y' or 'at 31 March Y' is the level at the end of the
-        financial year ending 31 March Y; the year comes from the label or its section heading."""
+        financial year ending 31 March Y; the year comes from the label or its section heading.
+        Without a year ('Reserves (continued) - ... level at 31 March'), 31 March is the end of
+        the workbook's own year and 1 April its start."""
         day = RESERVE_DAY.search(column.label) or RESERVE_DAY.search(column.section)
         year = YEAR.search(column.label) or YEAR.search(column.section)
+        if day and not year:
+            start = int(period[:4])
+            return financial_year(start if day.group(1) == "31 march" else start - 1)
         if not (day and year):
             raise self.problem(
                 "reserve level column does not say its date (e.g. 'at 1 April 2015')",
