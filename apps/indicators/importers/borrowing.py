@@ -24,6 +24,7 @@ from apps.indicators.importers.common import (
     column_letter,
     end_of_month_after,
     financial_year,
+    header_key,
     normalise,
     read_number,
 )
@@ -96,8 +97,8 @@ class BorrowingImporter(IndicatorImporter):
                 councils,
                 parsed,
             )
-        if not any(total == tables["borrowing"]["total"] and d.month == 3 for total, d in done):
-            raise self.problem("no sheet of outstanding borrowing at 31 March")
+        if not parsed.rows and not parsed.unmatched:
+            raise self.problem("no authority rows in any 'LA Borrowing ...' sheet")
         return parsed
 
     def _as_at(self, rows: list[list[Any]], sheet: str) -> dt.date:
@@ -142,15 +143,23 @@ class BorrowingImporter(IndicatorImporter):
             raise self.problem(
                 f"no {table['required']!r} column in the header", sheet=sheet, row=header_row + 1
             )
+        keys = [header_key(c) for c in rows[header_row]]
         ons_col = next(
             (
                 j
-                for j, t in enumerate(labels)
-                if t in {"ons code", "gss code"} or t.startswith("office for national statistics")
+                for j, t in enumerate(keys)
+                if t in {"onscode", "gsscode"} or t.startswith("officefornationalstatistics")
             ),
             None,
         )
-        name_col = 1
+        name_col = next(
+            (
+                j
+                for j, t in enumerate(keys)
+                if t in {"localauthority", "authority", "laname", "name"}
+            ),
+            1,
+        )
         targets = {j: [table["total"]] for j in value_cols}
         for j, label in value_cols.items():
             group = column_group(table, label)

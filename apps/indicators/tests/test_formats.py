@@ -196,3 +196,47 @@ def test_import_data_recognises_files_by_content_and_reports_changes(tmp_path):
     with pytest.raises(CommandError, match="notes.csv, row 1: CSV not recognised"):
         call_command("import_data", str(ts), str(odd), stdout=StringIO())
     assert Observation.objects.count() == before
+
+
+def test_a_later_quarterly_borrowing_live_table_in_ods(tmp_path):
+    """Built to the later layout: one quarter's sheet, header on row 11 with the ONS code last."""
+    lenders = [
+        "Short Term Loans - Banks in UK",
+        "Short Term Loans - Other Local Authorities",
+        "Longer Term Loans - PWLB",
+        "Longer Term Loans - Banks in UK",
+        "Longer Term Loans - Other Local Authorities",
+        "Longer Term Loans - Other",
+        "Securities - Bonds",
+        "Securities - Commercial paper",
+    ]
+    rows = [["Outstanding borrowing by local authority and category, as at 30 September 2024, UK"]]
+    rows += [["All figures reported in £ thousand"]] + [[""]] * 8
+    rows += [["LGF code", "Local authority", "Category", *lenders, "Country", "Class", "ONS code"]]
+    rows += [
+        [
+            "E5035",
+            "Croydon",
+            "London Borough",
+            100,
+            200,
+            1000,
+            50,
+            25,
+            0,
+            10,
+            0,
+            "England",
+            "L",
+            CROYDON,
+        ]
+    ]
+    path = write_book(
+        tmp_path / "live-table.ods", rows, sheet="LA Borrowing 24-25 Q2", engine="odf"
+    )
+    assert importer_for(path).__name__ == "BorrowingImporter"
+    rows = by_key(importer_for(path)(path).parse())
+    assert rows[(CROYDON, "gross_borrowing_quarterly", "2024-25 Q2")][0] == 1385
+    assert rows[(CROYDON, "borrowing_short_term_quarterly", "2024-25 Q2")][0] == 300
+    assert rows[(CROYDON, "gross_borrowing_quarterly", "2024-25 Q2")][2] == dt.date(2025, 1, 31)
+    assert (CROYDON, "gross_borrowing", "2024-25") not in rows  # not a year end
