@@ -63,7 +63,7 @@ def _pages() -> list[tuple[str, str]]:
         ("watchlist, filtered (htmx)", "/early-warning/?band=&region=London&q="),
         ("early warning: Croydon", "/early-warning/councils/E09000008/"),
         ("early warning: Slough", "/early-warning/councils/E06000039/"),
-        ("early warning: Northamptonshire", "/early-warning/councils/E10000021/"),
+        ("early warning: Birmingham", "/early-warning/councils/E08000025/"),
         ("early warning: map", "/early-warning/map/"),
         ("councils", "/councils/"),
         ("council: Croydon", "/councils/E09000008/"),
@@ -120,6 +120,7 @@ def main() -> None:
     parser.add_argument("--url", help="an app already running (default: start one)")
     parser.add_argument("--user", default="pm")
     parser.add_argument("--password", default="demo-password-1")
+    parser.add_argument("--only", help="only pages whose label contains this text")
     args = parser.parse_args()
 
     server = None
@@ -137,7 +138,7 @@ def main() -> None:
         _wait_for(base)
         opener = _opener()
         _sign_in(opener, base, args.user, args.password)
-        pages = _pages()
+        pages = [p for p in _pages() if not args.only or args.only in p[0]]
         print(f"{len(pages)} pages as {args.user}, {args.repeat} requests each, after one warm-up")
         print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'KB':>6}")
         over = []

@@ -291,20 +291,28 @@ def england_map(request):
     frame = compute_watchlist(as_at, framework, include_notes=permissions.is_national(request.user))
     fw = frame.attrs["framework"]
     bands = dict(zip(frame["gss_code"], frame["band"], strict=True))
-    shading = geo.district_shading(bands, fw.band_order, as_at, level)
+    query = f"?as_at={as_at:%Y-%m-%d}&framework={fw.name}"
+    svg, shades = geo.band_map(
+        bands,
+        fw,
+        as_at,
+        level,
+        href=lambda gss: reverse("early_warning:council", args=[gss]) + query,
+    )
     colours = geo.band_colours(fw)
-    title = f"England: {fw.title}, as at {as_at:%-d %B %Y}, {level} view"
-    svg = geo.choropleth(shading, colours, title)
-    by_band = []
-    for label in fw.band_order:
-        members = frame[frame["band"] == label]
-        by_band.append(
-            {
-                "label": label,
-                "colour": colours.get(label),
-                "councils": members[["gss_code", "name"]].to_dict("records"),
-            }
-        )
+    names = {d.code: d.name for d in geo.geometry().districts}
+    rows = sorted(
+        ({"district": names[code], "shade": shade} for code, shade in shades.items()),
+        key=lambda row: row["district"],
+    )
+    by_band = [
+        {
+            "label": label,
+            "colour": colours.get(label),
+            "count": int((frame["band"] == label).sum()),
+        }
+        for label in fw.band_order
+    ]
     return render(
         request,
         "early_warning/map.html",
@@ -315,6 +323,9 @@ def england_map(request):
             "as_at": as_at,
             "level": level,
             "by_band": by_band,
+            "rows": rows,
+            "via_predecessors": [r for r in rows if r["shade"].via_predecessors],
+            "query": query,
         },
     )
 

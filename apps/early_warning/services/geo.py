@@ -1,29 +1,21 @@
-"""A choropleth map of England drawn server-side (matplotlib to SVG), no tiles or CDN.
+"""Which council's band shades each district on the early-warning map (drawn by
+apps.councils.maps, plain SVG, no tiles or CDN).
 
 Shipped boundaries are 2023 local authority districts (LAD23). A county council is the union of
 its districts, so the county view shades each district by its county's band (unitaries and
 metropolitan or London boroughs by their own). For an earlier date, a 2023 district that did not
-exist yet (a new unitary) is shaded by the worst band among the councils it replaced that existed
-then.
+exist yet (a new unitary, e.g. Cumberland or Somerset in 2023) is shaded by the worst band among
+the councils it replaced that existed then; the map says which areas those are.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from django.conf import settings
-from matplotlib.collections import PatchCollection
-from matplotlib.figure import Figure
-from matplotlib.patches import Polygon
+from apps.councils.maps import NO_DATA, Area, choropleth_svg, geometry
 
-from apps.early_warning.services.charts import _svg
-
-BOUNDARIES = (
-    Path(settings.DATA_DIR) / "england/boundaries/local_authority_districts_boundaries.json"
-)
 TAG_COLOURS = {
     "red": "#d4351c",
     "orange": "#f47738",
@@ -31,8 +23,68 @@ TAG_COLOURS = {
     "green": "#00703c",
     "grey": "#b1b4b6",
 }
-NO_DATA = "#f3f2f1"
 NO_DESIGNATION = "#cce2d8"
+
+
+def districts() -> list[tuple[str, str, list]]:
+    """(LAD23 code, name, rings in longitude/latitude) for English districts, for callers that
+    draw the map themselves (apps.councils.maps.choropleth_svg draws it as SVG)."""
+    from apps.councils.maps import raw_districts
+
+    return raw_districts()
+
+
+@dataclass(frozen=True)
+class Shade:
+    band: str
+    gss_code: str  # the council whose band is shown
+    name: str
+    via_predecessors: bool  # a district that did not exist yet, shaded by what it replaced
+
+
+def _existed(council, as_at: dt.date) -> bool:
+    return (council.start_date is None or council.start_date <= as_at) and (
+        council.end_date is None or council.end_date > as_at
+    )
+
+
+def district_shades(
+    bands: dict[str, str], order: list[str], as_at: dt.date, level: str
+) -> dict[str, Shade]:
+    """LAD23 code -> the band shown and the council it belongs to, for `bands` (council gss ->
+    band) at `as_at`; level "county" shades a district by its county council."""
+    from apps.councils.models import Council
+
+    rank = {label: i for i, label in enumerate(order)}
+    councils = {
+        c.gss_code: c for c in Council.objects.prefetch_related("replaces").select_related("county")
+    }
+    shades = {}
+    for district in geometry().districts:
+        council = councils.get(district.code)
+        candidates, via = [], False
+        if council is not None:
+            if _existed(council, as_at):
+                candidates = [council]
+            else:
+                candidates = [c for c in council.replaces.all() if _existed(c, as_at)]
+                via = bool(candidates)
+        if level == "county":
+            candidates = [
+                c.county if c.county_id and c.county.gss_code in bands else c for c in candidates
+            ]
+        scored = [c for c in candidates if c.gss_code in bands]
+        if scored:
+            worst = min(scored, key=lambda c: rank.get(bands[c.gss_code], len(rank)))
+            shades[district.code] = Shade(bands[worst.gss_code], worst.gss_code, worst.name, via)
+    return shades
+
+
+def district_shading(
+    bands: dict[str, str], order: list[str], as_at: dt.date, level: str
+) -> dict[str, str]:
+    """LAD23 code -> band label (see district_shades)."""
+    return {code: s.band for code, s in district_shades(bands, order, as_at, level).items()}
 
 
 def band_colours(fw) -> dict[str, str]:
@@ -46,74 +98,34 @@ def band_colours(fw) -> dict[str, str]:
     return colours
 
 
-@functools.lru_cache(maxsize=1)
-def districts() -> list[tuple[str, str, list]]:
-    """(LAD23CD, name, list of rings) for English districts."""
-    data = json.loads(BOUNDARIES.read_text(encoding="utf-8"))
-    out = []
-    for feature in data["features"]:
-        code = feature["properties"]["LAD23CD"]
-        if not code.startswith("E"):
-            continue
-        geometry = feature["geometry"]
-        polygons = (
-            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+def band_areas(
+    shades: dict[str, Shade], colours: dict[str, str], href: Callable[[str], str] | None = None
+) -> dict[str, Area]:
+    """What the map shows per district: its band's colour, a label naming the district, the
+    council whose band it is when that differs, and the band; `href(gss_code)` links it."""
+    names = {d.code: d.name for d in geometry().districts}
+    areas = {}
+    for code, shade in shades.items():
+        district = names.get(code, code)
+        whose = "" if shade.name == district else f" ({shade.name})"
+        areas[code] = Area(
+            colours.get(shade.band, NO_DATA),
+            f"{district}{whose}: {shade.band}",
+            href(shade.gss_code) if href else "",
         )
-        rings = [polygon[0] for polygon in polygons]
-        out.append((code, feature["properties"]["LAD23NM"], rings))
-    return out
+    return areas
 
 
-def district_shading(
-    bands: dict[str, str], order: list[str], as_at: dt.date, level: str
-) -> dict[str, str]:
-    """LAD23 code -> band label, for `bands` (council gss -> band) at `as_at`."""
-    from apps.councils.models import Council
-
-    rank = {label: i for i, label in enumerate(order)}
-    councils = {
-        c.gss_code: c for c in Council.objects.prefetch_related("replaces").select_related("county")
-    }
-    shading = {}
-    for code, _, _ in districts():
-        council = councils.get(code)
-        candidates = []
-        if council is not None:
-            existed = (council.start_date is None or council.start_date <= as_at) and (
-                council.end_date is None or council.end_date > as_at
-            )
-            if existed:
-                candidates = [council]
-            else:
-                candidates = [
-                    c
-                    for c in council.replaces.all()
-                    if (c.start_date is None or c.start_date <= as_at)
-                    and (c.end_date is None or c.end_date > as_at)
-                ]
-        if level == "county":
-            candidates = [
-                c.county if c.county_id and c.county.gss_code in bands else c for c in candidates
-            ]
-        labels = [bands[c.gss_code] for c in candidates if c.gss_code in bands]
-        if labels:
-            shading[code] = min(labels, key=lambda label: rank.get(label, len(rank)))
-    return shading
-
-
-def choropleth(shading: dict[str, str], colours: dict[str, str], title: str) -> str:
-    patches, faces = [], []
-    for code, _, rings in districts():
-        colour = colours.get(shading.get(code, ""), NO_DATA)
-        for ring in rings:
-            patches.append(Polygon(ring, closed=True))
-            faces.append(colour)
-    fig = Figure(figsize=(6, 7.2))
-    ax = fig.subplots()
-    collection = PatchCollection(patches, facecolor=faces, edgecolor="#505a5f", linewidth=0.15)
-    ax.add_collection(collection)
-    ax.set_xlim(-6.5, 2.0)
-    ax.set_ylim(49.8, 55.9)
-    ax.set_aspect(1.6)
-    ax.axis("off")
-    return _svg(fig, title)
+def band_map(
+    bands: dict[str, str],
+    framework,
+    as_at: dt.date,
+    level: str = "district",
+    href: Callable[[str], str] | None = None,
+) -> tuple[str, dict[str, Shade]]:
+    """The map of `bands` (council gss -> band) and the shading behind it: interactive when
+    `href` is given, a static image for board papers when not."""
+    shades = district_shades(bands, framework.band_order, as_at, level)
+    title = f"England: {framework.title}, as at {as_at:%-d %B %Y}, {level} view"
+    areas = band_areas(shades, band_colours(framework), href)
+    return choropleth_svg(areas, title, links=href is not None), shades
