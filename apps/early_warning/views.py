@@ -11,12 +11,14 @@ import datetime as dt
 import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from apps.accounts import permissions
 from apps.core.exports import table_download
+from apps.core.memo import Memo
 from apps.councils.models import Council, CouncilType
 from apps.early_warning.engine import FrameworkError, load_framework
 from apps.early_warning.engine.reasons import format_value
@@ -26,10 +28,12 @@ from apps.early_warning.services import charts, geo, views_data
 from apps.early_warning.services.compare import compare_frameworks
 from apps.early_warning.services.watchlist import (
     DEFAULT_FRAMEWORK,
+    _data_stamp,
     compute_watchlist,
     latest_scorable_date,
 )
 
+WATCHLIST_PAGE_SIZE = 50  # rows per page; the exports hold every matching council
 EXPORT_COLUMNS = ["gss_code", "name", "council_type", "region", "rank", "score", "band"]
 
 
@@ -75,13 +79,17 @@ def watchlist(request):
         {"label": label, "count": counts.get(label, 0), "tag": fw.tag_for(label)}
         for label in fw.band_order
     ]
-    rows = shown.to_dict("records")
+    page = Paginator(shown.to_dict("records"), WATCHLIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = list(page.object_list)
     type_labels = dict(CouncilType.choices)
     for row in rows:
         row["score_text"] = "" if pd.isna(row["score"]) else f"{row['score']:.1f}"
         row["type_label"] = type_labels.get(row.get("council_type"), row.get("council_type"))
     query = request.GET.copy()
     query.pop("export", None)
+    query.pop("page", None)
     scored = int(frame["score"].notna().sum())
     partial = getattr(request, "htmx", False) and not request.htmx.history_restore_request
     return render(
@@ -92,6 +100,8 @@ def watchlist(request):
             "framework": fw,
             "as_at": as_at,
             "rows": rows,
+            "page": page,
+            "matching": len(shown),
             "total": len(frame),
             "scored": scored,
             "bands": bands,
@@ -117,8 +127,19 @@ def _export(frame: pd.DataFrame, fw, as_at: dt.date, kind: str) -> HttpResponse:
     )
 
 
+_series_memo = Memo(size=256)
+
+
 def _series(council: Council, as_at: dt.date, measures: list[str]) -> dict:
-    """Per measure: periods, council values, neighbours' median per period, latest peer values."""
+    """Per measure: periods, council values, neighbours' median per period, latest peer values
+    (published data only: remembered until the data change)."""
+    from apps.indicators.services.point_in_time import _table_key
+
+    key = (council.gss_code, as_at, tuple(measures), _table_key())
+    return _series_memo.get(key, lambda: _compute_series(council, as_at, measures))
+
+
+def _compute_series(council: Council, as_at: dt.date, measures: list[str]) -> dict:
     from apps.early_warning.services.inputs import council_frame, peer_frame
     from apps.indicators.services.point_in_time import observations_known_on
 
@@ -281,6 +302,33 @@ def note_create(request, gss_code: str):
     return render(request, "early_warning/note_form.html", {"council": target, "form": form})
 
 
+_map_memo = Memo(size=32)
+
+
+def _band_map(bands: dict[str, str], fw, as_at: dt.date, level: str, query: str):
+    """The interactive map and its table rows (area, council whose band shades it, link)."""
+    svg, shades = geo.band_map(
+        bands,
+        fw,
+        as_at,
+        level,
+        href=lambda gss: reverse("early_warning:council", args=[gss]) + query,
+    )
+    names = {d.code: d.name for d in geo.geometry().districts}
+    rows = sorted(
+        (
+            {
+                "district": names[code],
+                "shade": shade,
+                "href": reverse("early_warning:council", args=[shade.gss_code]) + query,
+            }
+            for code, shade in shades.items()
+        ),
+        key=lambda row: row["district"],
+    )
+    return svg, rows
+
+
 @login_required
 def england_map(request):
     form = _watchlist_form(request)
@@ -292,19 +340,11 @@ def england_map(request):
     fw = frame.attrs["framework"]
     bands = dict(zip(frame["gss_code"], frame["band"], strict=True))
     query = f"?as_at={as_at:%Y-%m-%d}&framework={fw.name}"
-    svg, shades = geo.band_map(
-        bands,
-        fw,
-        as_at,
-        level,
-        href=lambda gss: reverse("early_warning:council", args=[gss]) + query,
+    svg, rows = _map_memo.get(
+        (tuple(sorted(bands.items())), fw.name, fw.version, as_at, level, _data_stamp()),
+        lambda: _band_map(bands, fw, as_at, level, query),
     )
     colours = geo.band_colours(fw)
-    names = {d.code: d.name for d in geo.geometry().districts}
-    rows = sorted(
-        ({"district": names[code], "shade": shade} for code, shade in shades.items()),
-        key=lambda row: row["district"],
-    )
     by_band = [
         {
             "label": label,
@@ -325,7 +365,6 @@ def england_map(request):
             "by_band": by_band,
             "rows": rows,
             "via_predecessors": [r for r in rows if r["shade"].via_predecessors],
-            "query": query,
         },
     )
 

@@ -9,6 +9,7 @@ mistake in a framework file is reported with the file and the indicator that is 
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -314,6 +315,14 @@ def load_framework(name_or_path: str | Path) -> Framework:
     if not candidate.exists():
         known = ", ".join(sorted(available_frameworks()))
         raise FrameworkError(f"no framework {str(name_or_path)!r}; shipped: {known}")
+    stat = candidate.stat()
+    return _load_file(candidate, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_file(candidate: Path, mtime_ns: int, size: int) -> Framework:
+    """Parsed once per version of the file (a page asks for its framework several times); an
+    edited file has a new modification time or size, so it is read again."""
     try:
         data = tomllib.loads(candidate.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import polars as pl
 
+from apps.core.memo import Memo
 from apps.early_warning.engine import Framework, FrameworkError, load_framework, score_frame
 from apps.early_warning.engine.reasons import flags_for, reasons_for
 from apps.early_warning.services.inputs import build_inputs
@@ -78,6 +79,10 @@ def _data_stamp() -> tuple:
     return (observations, tuple(notes.values()), tuple(councils.values()))
 
 
+def _identity(fw: Framework) -> tuple:
+    return (fw.name, fw.version, str(fw.path) if fw.path else id(fw))
+
+
 def compute_watchlist(
     as_at: dt.date,
     framework: str | Framework | None = None,
@@ -89,8 +94,7 @@ def compute_watchlist(
     if observations is not None:
         return _compute(as_at, framework, include_notes, observations)
     fw = resolve_framework(framework)
-    identity = (fw.name, fw.version, str(fw.path) if fw.path else id(fw))
-    key = (as_at, identity, include_notes, _data_stamp())
+    key = (as_at, _identity(fw), include_notes, _data_stamp())
     if key not in _cache:
         if len(_cache) >= _CACHE_SIZE:
             _cache.pop(next(iter(_cache)))
@@ -168,7 +172,20 @@ def council_assessment(
     )
 
 
+_latest = Memo(size=16)
+
+
 def latest_scorable_date(framework: str | Framework | None = None) -> dt.date | None:
+    """`_latest_scorable_date`, remembered until the data or the day changes (every
+    early-warning page asks for it to choose its default date)."""
+    from apps.indicators.services.point_in_time import _table_key
+
+    fw = resolve_framework(framework)
+    key = (_identity(fw), _table_key(), dt.date.today())
+    return _latest.get(key, lambda: _latest_scorable_date(fw))
+
+
+def _latest_scorable_date(framework: str | Framework | None = None) -> dt.date | None:
     """The latest date on which every counted data indicator of the framework still has fresh
     figures: for each indicator with data, the end of its latest period plus the framework's
     maximum age, and the earliest of those. Later dates would silently drop a whole source (the

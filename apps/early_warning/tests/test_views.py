@@ -103,7 +103,8 @@ def test_map_and_compare_pages_render(client, make_user, councils_loaded):
     api = signed_in(client, make_user(role=Role.PROGRAMME_MANAGER))
     for level in ("district", "county"):
         page = api.get(f"/early-warning/map/?as_at={AS_AT}&level={level}")
-        assert page.status_code == 200 and b"<svg" in page.content and b'role="img"' in page.content
+        assert page.status_code == 200 and b'<svg class="nlb-map"' in page.content
+        assert b'<a href="/early-warning/councils/E09000008/?as_at=' in page.content
     page = api.get(f"/early-warning/compare/?as_at={AS_AT}")
     assert page.status_code == 200 and b"Rank correlation" in page.content
     assert api.get("/early-warning/frameworks/").status_code == 200
