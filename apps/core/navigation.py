@@ -60,8 +60,8 @@ def _allowed(who: str, user) -> bool:
 
 
 def nav_items_for(request: HttpRequest) -> list[NavGroup]:
-    """Groups of entries the user may see, in app order; the entry whose URL is the longest
-    prefix of the page is active, and so is its group."""
+    """Groups of entries the user may see, in app order of each group's first entry; the entry
+    whose URL is the longest prefix of the page is active, and so is its group."""
     groups: dict[str, NavGroup] = {}
     ordered: list[tuple[int, int, dict, str]] = []
     for config in apps.get_app_configs():
@@ -76,8 +76,10 @@ def nav_items_for(request: HttpRequest) -> list[NavGroup]:
             groups.setdefault(name, NavGroup(name))
             entry = {"label": item.label, "url": url, "active": False}
             ordered.append((item.order, len(ordered), entry, name))
-    for _, _, entry, name in sorted(ordered, key=lambda o: (o[0], o[1])):
+    first_seen: dict[str, int] = {}
+    for _, seq, entry, name in sorted(ordered, key=lambda o: (o[0], o[1])):
         groups[name].entries.append(entry)
+        first_seen.setdefault(name, seq)
     entries = [e for _, _, e, _ in ordered]
     matches = [e for e in entries if request.path.startswith(e["url"]) and e["url"] != "/"]
     if matches:
@@ -85,7 +87,9 @@ def nav_items_for(request: HttpRequest) -> list[NavGroup]:
         best["active"] = True
         for group in groups.values():
             group.active = group.active or any(e is best for e in group.entries)
-    return list(groups.values())
+    # a group sits where its first entry's app sits, so an app adding a minor entry to another
+    # group does not move that group
+    return sorted(groups.values(), key=lambda g: first_seen[g.label])
 
 
 def council_links_for(request: HttpRequest, council) -> list[dict]:

@@ -7,4 +7,4 @@ class JobsConfig(AppConfig):
     name = "apps.jobs"
     label = "jobs"
     verbose_name = "Background jobs"
-    nav_items = [NavItem("Jobs", "jobs:list", "staff")]
+    nav_items = [NavItem("Jobs", "jobs:list", "staff", group="Reports", order=200)]
