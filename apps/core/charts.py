@@ -91,8 +91,16 @@ def _legend(items: list[tuple[str, str, bool]], y: float) -> tuple[list[str], fl
     return parts, (row + 1) * (FONT + 6) + 4 if items else 0
 
 
-def line_chart(title: str, labels: list[str], series: list[Series], unit: str = "") -> str:
-    """One line per series over the labelled periods; gaps where a value is None."""
+def line_chart(
+    title: str,
+    labels: list[str],
+    series: list[Series],
+    unit: str = "",
+    marks: list[tuple[float, str]] | None = None,
+) -> str:
+    """One line per series over the labelled periods; gaps where a value is None. `marks` are
+    (position between label indexes, text): dotted vertical lines with a short note, e.g.
+    where figures stop counting."""
     values = [v for s in series for v in s.values if v is not None and math.isfinite(v)]
     ticks = nice_ticks(min(values + [0.0]), max(values + [0.0])) if values else [0.0, 1.0]
     legend, legend_height = _legend([(s.name, s.colour, s.dashed) for s in series], 0)
@@ -103,7 +111,7 @@ def line_chart(title: str, labels: list[str], series: list[Series], unit: str = 
     right = WIDTH - 8
     lo, hi = ticks[0], ticks[-1]
 
-    def x_at(i: int) -> float:
+    def x_at(i: float) -> float:
         return left + (right - left) * (i + 0.5) / max(len(labels), 1)
 
     def y_at(v: float) -> float:
@@ -132,6 +140,14 @@ def line_chart(title: str, labels: list[str], series: list[Series], unit: str = 
                 f'<text x="{x_at(i):.1f}" y="{top + plot_height + FONT + 6:.1f}" '
                 f'text-anchor="middle" fill="{DARK_GREY}">{escape(label)}</text>'
             )
+    for position, note in marks or []:
+        x = x_at(position)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{top + plot_height:.1f}" '
+            f'stroke="{BLACK}" stroke-width="1" stroke-dasharray="2 3"/>'
+            f'<text x="{x - 3:.1f}" y="{top + 2:.1f}" text-anchor="end" fill="{DARK_GREY}" '
+            f'font-size="{FONT - 2}" dominant-baseline="hanging">{escape(note)}</text>'
+        )
     for s in series:
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
         run: list[str] = []

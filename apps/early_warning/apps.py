@@ -41,6 +41,7 @@ class EarlyWarningConfig(AppConfig):
             return None
         import datetime as dt
 
+        from apps.early_warning.services.coverage import data_reach
         from apps.early_warning.services.watchlist import (
             DEFAULT_FRAMEWORK,
             compute_watchlist,
@@ -59,6 +60,9 @@ class EarlyWarningConfig(AppConfig):
             "as_at": as_at,
             "is_latest": latest is not None,
             "rows": rows,
+            "coverage": data_reach(fw, as_at),
+            "flagged": int((frame["band"].isin([d.label for d in fw.designations])).sum()),
+            "total": len(frame),
         }
 
     def bootstrap(self, stdout) -> None:

@@ -26,6 +26,7 @@ from apps.early_warning.forms import CompareForm, NoteForm, NotesFilterForm, Wat
 from apps.early_warning.models import SoftIntelligence
 from apps.early_warning.services import charts, geo, views_data
 from apps.early_warning.services.compare import compare_frameworks
+from apps.early_warning.services.coverage import data_reach
 from apps.early_warning.services.watchlist import (
     DEFAULT_FRAMEWORK,
     _data_stamp,
@@ -108,6 +109,7 @@ def watchlist(request):
             "include_notes": include_notes,
             "query": query.urlencode(),
             "latest_scorable": latest_scorable_date(fw) if scored == 0 else None,
+            "coverage": data_reach(fw, as_at),
         },
     )
 
@@ -239,11 +241,14 @@ def council(request, gss_code: str):
                 "latest": s["latest"],
             }
         )
+    coverage = data_reach(fw, as_at)
     indicators = []
     for item in detail["indicators"]:
+        reach = coverage.reach_of(item["title"]) if item["period"] else None
         indicators.append(
             {
                 **item,
+                "age_text": reach.age_text if reach and reach.period == item["period"] else "",
                 "value_text": format_value(item["value"], item["unit"]),
                 "median_text": format_value(item["peer_median"], item["unit"])
                 if item["peer_median"] is not None
@@ -260,6 +265,7 @@ def council(request, gss_code: str):
             f"{fw.title}: score on 1 December each year",
             [h["as_at"].strftime("%b %Y") for h in history],
             [h["score"] for h in history],
+            marks=views_data.ageing_marks([h["as_at"] for h in history], fw),
         )
     return render(
         request,
@@ -281,6 +287,7 @@ def council(request, gss_code: str):
             "include_notes": detail["includes_notes"],
             "history": history,
             "history_svg": history_svg,
+            "coverage": coverage,
         },
     )
 
@@ -365,6 +372,7 @@ def england_map(request):
             "by_band": by_band,
             "rows": rows,
             "via_predecessors": [r for r in rows if r["shade"].via_predecessors],
+            "coverage": data_reach(fw, as_at),
         },
     )
 
@@ -391,7 +399,13 @@ def compare(request):
     return render(
         request,
         "early_warning/compare.html",
-        {"form": form, "result": result, "table": table, "as_at": as_at},
+        {
+            "form": form,
+            "result": result,
+            "table": table,
+            "as_at": as_at,
+            "coverage": data_reach(result["a"], as_at),
+        },
     )
 
 

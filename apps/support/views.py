@@ -5,13 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from apps.accounts import permissions
 from apps.councils.models import Council
 from apps.support.forms import OfferFilterForm, TriageDecisionForm, TriageInputForm
 from apps.support.models import Offer, Provider, Tier, TriageDecision
-from apps.support.services.decisions import early_warning_for, propose_for, record_decision
+from apps.support.services.decisions import (
+    default_as_at,
+    early_warning_for,
+    propose_for,
+    record_decision,
+)
 from apps.support.services.triage import TIERS, default_rules
 
 
@@ -92,7 +96,8 @@ def triage(request: HttpRequest, gss_code: str) -> HttpResponse:
     inputs = TriageInputForm(request.GET or request.POST or None)
     valid = inputs.is_valid()
     soft = inputs.cleaned_data["soft"] if valid else []
-    as_at = (inputs.cleaned_data["as_at"] if valid else None) or timezone.localdate()
+    # no date asked for: the latest date with fresh published figures, not "today" on old data
+    as_at = (inputs.cleaned_data["as_at"] if valid else None) or default_as_at()
     warning = early_warning_for(council, as_at=as_at)
     proposal, problem = (None, warning.message)
     if warning.available:

@@ -18,6 +18,9 @@ def format_value(value: float | None, unit: str) -> str:
         return f"{value:.{_digits(value)}f}%"
     if unit == "percent_of_nre":
         return share_of_nre(value)
+    if unit == "change":
+        verb = "fell" if value < 0 else "rose"
+        return f"{verb} by {abs(value):.0f}%"
     if unit == "years":
         return f"{value:.1f} years" if value < 100 else "100 years or more"
     if unit == "count":

@@ -28,8 +28,16 @@ def peer_chart(title: str, names: list[str], values: list[float], highlight: str
     )
 
 
-def score_history_chart(title: str, labels: list[str], scores: list) -> str:
-    """The council's framework score at each year's date (gaps where it could not be scored)."""
+def score_history_chart(
+    title: str, labels: list[str], scores: list, marks: list[tuple[float, str]] | None = None
+) -> str:
+    """The council's framework score at each year's date (gaps where it could not be scored).
+    `marks` are (position, text) where figures stop counting because they are too old, so a
+    fall there reads as ageing data, not recovery."""
     return line_chart(
-        f"{title}: the council's score each year", labels, [Series("Score", scores)], "score"
+        f"{title}: the council's score each year",
+        labels,
+        [Series("Score", scores)],
+        "score",
+        marks=marks,
     )

@@ -129,3 +129,19 @@ def score_history(council, framework: str | None = None) -> list[dict]:
         }
         for row in mine.to_dicts()
     ]
+
+
+def ageing_marks(dates: list[dt.date], framework) -> list[tuple[float, str]]:
+    """(x position between the chart's dates, text) where a group of figures stops counting."""
+    from apps.early_warning.services.coverage import data_reach
+
+    if len(dates) < 2:
+        return []
+    marks = []
+    for reach in data_reach(framework, dates[-1]).reaches:
+        stop = reach.stops_counting
+        for i in range(len(dates) - 1):
+            if dates[i] < stop <= dates[i + 1]:
+                share = (stop - dates[i]).days / (dates[i + 1] - dates[i]).days
+                marks.append((i + share, f"{reach.period} figures stop counting"))
+    return marks

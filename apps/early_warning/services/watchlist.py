@@ -135,6 +135,7 @@ class Assessment:
     out_of: int
     reasons: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    flag_titles: list[str] = field(default_factory=list)  # the flags in words, for people
 
 
 def council_assessment(
@@ -169,6 +170,7 @@ def council_assessment(
         out_of=len(watchlist),
         reasons=list(row["reasons"]),
         flags=list(row["flags"]),
+        flag_titles=[fw.indicator(code).title for code in row["flags"]],
     )
 
 

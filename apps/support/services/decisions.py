@@ -19,10 +19,21 @@ class EarlyWarningView:
     available: bool
     band: str = ""
     flags: list[str] | None = None
+    flag_titles: list[str] | None = None
     reasons: list[str] | None = None
     score: float | None = None
     rank: int | None = None
     message: str = ""
+    scorable_date: dt.date | None = None  # a date the early warning can score, when this one fails
+
+
+def default_as_at() -> dt.date:
+    """The latest date the early warning can score with fresh figures (else today)."""
+    try:
+        from apps.early_warning.services.watchlist import latest_scorable_date
+    except ImportError:
+        return dt.date.today()
+    return latest_scorable_date() or dt.date.today()
 
 
 def early_warning_for(council, as_at: dt.date | None = None) -> EarlyWarningView:
@@ -42,16 +53,19 @@ def early_warning_for(council, as_at: dt.date | None = None) -> EarlyWarningView
             False, message=f"The early warning has no assessment for {council.name}."
         )
     if assessment.score is None:
+        scorable = default_as_at()
         return EarlyWarningView(
             False,
             band=str(assessment.band),
-            message=f"The early warning has too little data to assess {council.name} "
-            f"({assessment.band}).",
+            message=f"The early warning has too little recent data to assess {council.name} "
+            f"as at {assessment.as_at:%-d %B %Y} ({assessment.band}).",
+            scorable_date=scorable if scorable != assessment.as_at else None,
         )
     return EarlyWarningView(
         True,
         band=str(assessment.band),
         flags=list(assessment.flags),
+        flag_titles=list(assessment.flag_titles),
         reasons=list(assessment.reasons),
         score=assessment.score,
         rank=assessment.rank,
