@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -44,12 +45,12 @@ class ProtectedTable:
     values: pd.DataFrame  # ints, with the TOTAL row and column
     hidden: pd.DataFrame  # bools, same shape
 
-    @property
+    @cached_property
     def published(self) -> pd.DataFrame:
         """What a reader sees: the counts, None where withheld."""
         return self.values.astype(object).where(~self.hidden, None)
 
-    @property
+    @cached_property
     def text(self) -> pd.DataFrame:
         return self.published.map(lambda v: WITHHELD if v is None else str(int(v)))
 
@@ -57,7 +58,7 @@ class ProtectedTable:
         return None if self.hidden.loc[row, column] else int(self.values.loc[row, column])
 
     def shown(self, row, column) -> str:
-        return str(self.text.loc[row, column])
+        return WITHHELD if self.hidden.loc[row, column] else str(int(self.values.loc[row, column]))
 
     @property
     def any_withheld(self) -> bool:
