@@ -32,6 +32,9 @@ run: setup ## Set up everything; serve the app on http://127.0.0.1:8000 with a j
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	uv run nlb runserver $(HOST):$(PORT) --noreload
 
+serve: setup ## The production stack: gunicorn + a job worker, production settings (DATABASE_URL picks the database)
+	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
+
 worker: install ## Run a job worker (more of them, here or elsewhere, share the queue)
 	uv run nlb db_worker --no-reload --queue-name '*'
 

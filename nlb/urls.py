@@ -5,9 +5,11 @@ from django.urls import include, path
 
 from apps.api.api import api
 from apps.core.views import home
+from apps.operations.views import health
 
 urlpatterns = [
     path("", home, name="home"),
+    path("health/", health, name="health"),
     path("accounts/", include("apps.accounts.urls")),
     path("councils/", include("apps.councils.urls")),
     path("indicators/", include("apps.indicators.urls")),

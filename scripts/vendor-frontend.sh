@@ -14,9 +14,12 @@ tar xzf htmx.org-*.tgz -C htmx
 rm -rf "$root/static/govuk" "$root/static/htmx"
 mkdir -p "$root/static/govuk" "$root/static/htmx"
 cp -r govuk/package/dist/govuk/assets "$root/static/govuk/"
-cp govuk/package/dist/govuk/govuk-frontend.min.js "$root/static/govuk/"
+# We ship no source maps: the CSS is rewritten below, so its map would no longer match, and a
+# reference to a missing map stops collectstatic building the manifest (MissingFileError).
+sed 's#//\# sourceMappingURL=.*$##' govuk/package/dist/govuk/govuk-frontend.min.js \
+  > "$root/static/govuk/govuk-frontend.min.js"
 # The compiled CSS points at /assets/; we serve them under /static/govuk/assets/.
-sed 's#url(/assets/#url(/static/govuk/assets/#g' govuk/package/dist/govuk/govuk-frontend.min.css \
-  > "$root/static/govuk/govuk-frontend.min.css"
+sed -e 's#url(/assets/#url(/static/govuk/assets/#g' -e '/sourceMappingURL=/d' \
+  govuk/package/dist/govuk/govuk-frontend.min.css > "$root/static/govuk/govuk-frontend.min.css"
 cp htmx/package/dist/htmx.min.js "$root/static/htmx/"
 echo "Vendored govuk-frontend $GOVUK_VERSION and htmx.org $HTMX_VERSION"

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     # Our domain apps, in dependency order (bootstrap runs them in this order).
     "apps.core",
     "apps.jobs",
+    "apps.operations",
     "apps.councils",
     "apps.accounts",
     "apps.indicators",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.operations.middleware.RequestLogMiddleware",  # first: request id for every other line
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,9 +135,34 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@nowhere-left-behind.example")
 
+# Logs go to standard error, one line per event, each with the request id: LOG_FORMAT=json (the
+# production default) for a log collector, text for people. Refused requests (4xx) make one line.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "apps.operations.logs.RequestIdFilter"},
+        "refused": {"()": "apps.operations.logs.RefusedRequestFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "refused"],
+        }
+    },
+    "loggers": {
+        "nlb": {"level": os.environ.get("NLB_LOG_LEVEL", "INFO")},
+        "django.server": {"level": "WARNING"},  # runserver's own access line: ours replaces it
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -1,0 +1,1 @@
+"""Running the service: request logs with request ids, the health endpoint, backup and restore."""
