@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from .base import *  # noqa: F403
 from .base import DATABASES, LOGGING, env_bool
@@ -44,10 +45,7 @@ WHITENOISE_MAX_AGE = 3600  # hashed names are cached for a year regardless (immu
 # Pages name static files through the manifest, so only the hashed copies are kept, and source
 # maps (libraries' debugging aids, megabytes each) are not compressed: collectstatic stays quick.
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
-WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
-    *"jpg jpeg png gif webp zip gz tgz bz2 tbz xz br swf flv woff woff2".split(),
-    *"3gp 3gpp asf avi m4v mov mp4 mpeg mpg webm wmv map".split(),
-]
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # Database connections: each web process keeps a psycopg pool no larger than its threads, so a
 # process can never hold more connections than it can use at once. The sizing rule is
