@@ -4,6 +4,7 @@ one transaction, so a bad row leaves the database exactly as it was."""
 from __future__ import annotations
 
 import csv
+import io
 import re
 import unicodedata
 import zipfile
@@ -159,23 +160,34 @@ class SheetBook:
 
 def read_csv_rows(path: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (row number as a spreadsheet shows it, row) once the header is known to hold
-    every `required` column."""
-    try:
-        handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise ImportProblem(str(path), f"cannot open file ({exc.strerror})") from exc
-    with handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [name for name in required if name not in header]
-        if missing:
-            raise ImportProblem(
-                str(path), f"header lacks required column(s): {', '.join(missing)}", row=1
-            )
-        for number, row in enumerate(reader, start=2):
-            if None in row:
-                raise ImportProblem(str(path), "row has more fields than the header", row=number)
-            yield number, {k: (v or "").strip() for k, v in row.items()}
+    every `required` column. Header names are matched by header_key (case, spacing and
+    punctuation do not matter) and each matched column is given the `required` spelling; the
+    file is read by its content (a workbook is refused, not misread) in UTF-8 or Windows-1252."""
+    path = Path(path)
+    kind = sniff(path)
+    if kind != "csv":
+        raise ImportProblem(str(path), f"an {FILE_KINDS[kind]} where a CSV file was expected")
+    required = list(required)
+    text = decode_text(path.read_bytes())
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in next(reader, [])]
+    wanted = {header_key(name): name for name in required}
+    names = [wanted.get(header_key(name), name) for name in header]
+    missing = [name for name in required if name not in names]
+    if missing:
+        raise ImportProblem(
+            str(path), f"header lacks required column(s): {', '.join(missing)}", row=1
+        )
+    for number, cells in enumerate(reader, start=2):
+        if not cells:
+            continue
+        if len(cells) > len(names):
+            raise ImportProblem(str(path), "row has more fields than the header", row=number)
+        cells = cells + [""] * (len(names) - len(cells))
+        yield (
+            number,
+            {name: (value or "").strip() for name, value in zip(names, cells, strict=True)},
+        )
 
 
 class BaseImporter:

@@ -16,6 +16,7 @@ from apps.indicators.importers.common import (
     Parsed,
     Workbook,
     column_letter,
+    header_key,
     normalise,
 )
 
@@ -69,13 +70,14 @@ class OfstedImporter(IndicatorImporter):
         rows = book.rows(sheet)
         if not rows:
             raise self.problem("sheet is empty", sheet=sheet)
-        header = [normalise(c) for c in rows[0]]
-        missing = [name for name in REQUIRED if name not in header]
+        header = [header_key(c) for c in rows[0]]  # 'Publication date' = 'publication_date'
+        missing = [name for name in REQUIRED if header_key(name) not in header]
         if missing:
             raise self.problem(
                 f"header lacks required column(s): {', '.join(missing)}", sheet=sheet, row=1
             )
-        col = {name: header.index(name) for name in header if name}
+        keys = {header_key(name): name for name in [*REQUIRED, *JUDGEMENTS]}
+        col = {keys.get(key, key): j for j, key in reversed(list(enumerate(header))) if key}
         lag = int(source_rules()["ofsted"]["lag_days"])
         snapshot = re.search(r"(\d{4})-(\d{2})", self.path.name)
         councils = CouncilIndex()

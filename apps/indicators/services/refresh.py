@@ -13,11 +13,13 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from apps.indicators.catalogue import source_rules
+from apps.jobs.services import background
 
 TIMEOUT = 60
 CHUNK = 1 << 16
@@ -110,11 +112,14 @@ def refresh(
     only: list[str] | None = None,
     today: dt.date | None = None,
     progress: bool = True,
+    step: Callable[[int, str], None] | None = None,
 ) -> RefreshResult:
     """Resolve, download (kept as <folder>/<today>/<file>) and import every target's newest file.
-    The import is all or nothing: an unreadable download raises ImportProblem, nothing written."""
+    The import is all or nothing: an unreadable download raises ImportProblem, nothing written.
+    `step(percent, message)` is told of each stage (a background job's progress)."""
     from apps.indicators.importers.detect import import_detected
 
+    step = step or (lambda percent, message: None)
     rules = source_rules()["refresh"]
     api = (api or rules["api"]).rstrip("/")
     today = today or dt.date.today()
@@ -122,7 +127,8 @@ def refresh(
     targets = [
         t for t in rules["target"] if not only or any(o.lower() in t["name"].lower() for o in only)
     ]
-    for target in targets:
+    for number, target in enumerate(targets):
+        step(5 + 80 * number // max(len(targets), 1), f"Looking for the newest {target['name']}")
         found = find_newest(api, target)
         if found is None:
             result.missing.append(target["name"])
@@ -140,5 +146,36 @@ def refresh(
             )
         )
     if result.retrieved:
+        step(85, f"Importing {len(result.retrieved)} files")
         result.report = import_detected([item.path for item in result.retrieved])
     return result
+
+
+def summary_lines(result: RefreshResult) -> list[str]:
+    lines = [
+        f"Downloaded {item.target}: {item.title} (published {item.updated or 'date not given'}, "
+        f"{item.size:,} bytes)"
+        for item in result.retrieved
+    ]
+    lines += [f"No file found for {name}" for name in result.missing]
+    return lines + (result.report.lines() if result.report is not None else [])
+
+
+def default_folder() -> Path:
+    from django.conf import settings
+
+    return Path(settings.VAR_DIR) / "data-vintages"
+
+
+@background("Refresh of published finance data", retries=1)
+def refresh_job(job, folder: str = "", api: str = "", only: list[str] | None = None) -> str:
+    """`refresh` on the job queue: progress on /jobs/, the summary as the closing message; a
+    refused download fails the job with the true cause and imports nothing."""
+    result = refresh(
+        Path(folder) if folder else default_folder(),
+        api=api or None,
+        only=only,
+        progress=False,
+        step=job.report,
+    )
+    return "\n".join(summary_lines(result))

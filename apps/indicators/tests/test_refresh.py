@@ -157,3 +157,19 @@ def test_an_unreachable_server_says_so(tmp_path):
             str(tmp_path),
             stdout=StringIO(),
         )
+
+
+def test_refresh_runs_as_a_background_job(site, tmp_path):
+    from apps.indicators.services.refresh import refresh_job
+
+    csv = time_series(tmp_path / "ts.csv", TS_LINES).read_bytes()
+    site.publish({"Revenue_Outturn_time_series_data_v4.csv": csv})
+    job = refresh_job.run_now(folder=str(tmp_path / "v"), api=f"{site.url}/api")
+    assert job.status == "done" and job.progress == 100
+    assert "Downloaded Revenue Outturn time series (CSV)" in job.message
+    assert Observation.objects.filter(indicator__code="rs_net_revenue_expenditure").exists()
+    site.publish({"Revenue_Outturn_time_series_data_v4.csv": b"\x89PNG\r\n\x1a\n\x00\x00"})
+    before = Observation.objects.count()
+    job = refresh_job.run_now(folder=str(tmp_path / "v"), api=f"{site.url}/api")
+    assert job.status == "failed" and "not a spreadsheet or CSV file" in job.message
+    assert Observation.objects.count() == before

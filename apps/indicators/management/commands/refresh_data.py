@@ -1,11 +1,16 @@
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.importers import ImportProblem
-from apps.indicators.services.refresh import RefreshError, refresh
+from apps.indicators.services.refresh import (
+    RefreshError,
+    default_folder,
+    refresh,
+    refresh_job,
+    summary_lines,
+)
 
 
 class Command(BaseCommand):
@@ -18,19 +23,32 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dir",
             type=Path,
-            default=Path(settings.VAR_DIR) / "data-vintages",
-            help="where the downloaded originals are kept, one folder per retrieval date",
+            default=None,
+            help="where the downloaded originals are kept, one folder per retrieval date "
+            "(default: var/data-vintages)",
         )
         parser.add_argument("--api", default=None, help="content API base (default: GOV.UK)")
         parser.add_argument(
             "--only", action="append", default=None, help="only targets whose name contains this"
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="queue it as a background job (watch it on /jobs/) instead of waiting",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        folder = options["dir"] or default_folder()
+        if options["background"]:
+            job = refresh_job.start(
+                folder=str(folder), api=options["api"] or "", only=options["only"]
+            )
+            self.stdout.write(f"Queued as job {job.pk} ({job.status}); follow it on /jobs/")
+            return
         try:
             result = refresh(
-                options["dir"],
+                folder,
                 api=options["api"],
                 only=options["only"],
                 progress=not options["no_progress"],
@@ -40,15 +58,7 @@ class Command(BaseCommand):
         except ImportProblem as problem:
             raise CommandError(
                 f"Refresh refused, nothing imported. {problem} (the download is kept in "
-                f"{options['dir']} for inspection)"
+                f"{folder} for inspection)"
             ) from problem
-        for item in result.retrieved:
-            when = item.updated or "date not given"
-            self.stdout.write(
-                f"Downloaded {item.target}: {item.title} (published {when}, {item.size:,} bytes)"
-            )
-        for name in result.missing:
-            self.stdout.write(f"No file found for {name}")
-        if result.report is not None:
-            for line in result.report.lines():
-                self.stdout.write(line)
+        for line in summary_lines(result):
+            self.stdout.write(line)
