@@ -37,22 +37,22 @@ def state_durations(transitions: pd.DataFrame, now: dt.datetime) -> pd.DataFrame
     return frame.rename(columns={"to_state": "state"})[["engagement_id", "state", "days"]]
 
 
-# Ends of the lifecycle: time "in" them is time since the case ended, so it is not reported.
-FINAL_STATES = {State.CLOSED_IMPROVED.value, State.ESCALATED.value}
+# Ends of the lifecycle: time "in" them is the time since the case ended (still counted).
+FINAL_STATES = {State.CLOSED_IMPROVED.value, State.ESCALATED.value, State.DECLINED.value}
 
 
 def time_in_state(durations: pd.DataFrame) -> pd.DataFrame:
     """Median and mean days in each state, over engagements that reached it, in workflow order.
-    Final states (closed as improved, escalated) are left out."""
+    Every state is reported, the final ones (closed as improved, escalated, declined) too: for
+    them the days run from the case's end to now (or to the date the figures are taken at)."""
     rows = []
     for state in State:
-        if state.value in FINAL_STATES:
-            continue
         days = durations.loc[durations["state"] == state.value, "days"]
         rows.append(
             {
                 "state": state.value,
                 "label": state.label,
+                "final": state.value in FINAL_STATES,
                 "engagements": int(days.size),
                 "median_days": round(float(days.median()), 1) if days.size else None,
                 "mean_days": round(float(days.mean()), 1) if days.size else None,
@@ -174,6 +174,42 @@ def build(engagements, *, suppress: bool, today: dt.date | None = None) -> Dashb
         list(engagements.values("id", "state", "council__region")),
         columns=["id", "state", "council__region"],
     )
+    ids = engagements.values("id")
+    transitions = pd.DataFrame(
+        list(
+            Transition.objects.filter(engagement_id__in=ids).values(
+                "engagement_id", "to_state", "at"
+            )
+        ),
+        columns=["engagement_id", "to_state", "at"],
+    )
+    overdue = Action.objects.filter(
+        engagement_id__in=ids, due_date__lt=today, completed_on__isnull=True
+    )
+    return from_rows(
+        rows,
+        transitions,
+        now=timezone.now(),
+        overdue_actions=overdue.count(),
+        engagements_with_overdue=overdue.values("engagement_id").distinct().count(),
+        reviews_due=engagements.review_due(today).count(),
+        suppress=suppress,
+    )
+
+
+def from_rows(
+    rows: pd.DataFrame,
+    transitions: pd.DataFrame,
+    *,
+    now: dt.datetime,
+    overdue_actions: int,
+    engagements_with_overdue: int,
+    reviews_due: int,
+    suppress: bool,
+) -> Dashboard:
+    """The dashboard from one row per engagement (id, state, council__region) and their
+    transitions (engagement_id, to_state, at), time in state running until `now`. Board papers
+    call this with the engagements as they stood on a past date."""
     counts = rows["state"].value_counts() if not rows.empty else pd.Series(dtype=int)
     by_state = pd.DataFrame(
         [{"state": s.value, "label": s.label, "count": int(counts.get(s.value, 0))} for s in State]
@@ -193,28 +229,15 @@ def build(engagements, *, suppress: bool, today: dt.date | None = None) -> Dashb
         index=regions, columns=[s.value for s in State], fill_value=0
     )
     state_by_region.columns = [s.label for s in State]
-    ids = engagements.values("id")
-    transitions = pd.DataFrame(
-        list(
-            Transition.objects.filter(engagement_id__in=ids).values(
-                "engagement_id", "to_state", "at"
-            )
-        ),
-        columns=["engagement_id", "to_state", "at"],
-    )
-    durations = state_durations(transitions, timezone.now())
-    overdue = Action.objects.filter(
-        engagement_id__in=ids, due_date__lt=today, completed_on__isnull=True
-    )
     return Dashboard(
         total=len(rows),
         by_state=by_state,
         by_region=pd.DataFrame(by_region, columns=["region", "open", "closed"]),
         state_by_region=state_by_region,
-        time_in_state=time_in_state(durations),
-        overdue_actions=overdue.count(),
-        engagements_with_overdue=overdue.values("engagement_id").distinct().count(),
-        reviews_due=engagements.review_due(today).count(),
+        time_in_state=time_in_state(state_durations(transitions, now)),
+        overdue_actions=overdue_actions,
+        engagements_with_overdue=engagements_with_overdue,
+        reviews_due=reviews_due,
         suppressed=suppress,
     )
 

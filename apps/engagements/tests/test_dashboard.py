@@ -38,7 +38,9 @@ def test_state_durations_run_until_the_next_transition_and_now():
     assert table.loc["identified", "engagements"] == 2
     assert table.loc["identified", "median_days"] == 10
     assert pd.isna(table.loc["progress_review", "median_days"])
-    assert "escalated" not in table.index  # a final state: time since the case ended
+    # final states are reported too: the days since the case ended
+    assert table.loc["declined", "final"] and table.loc["declined", "median_days"] == 16
+    assert table.loc["escalated", "final"] and table.loc["escalated", "engagements"] == 0
 
 
 @pytest.mark.django_db

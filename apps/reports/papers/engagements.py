@@ -14,19 +14,6 @@ from apps.reports.papers import Content, charts, months_before
 from apps.reports.papers.case_state import end_of_day, states_as_at, transitions_until
 
 
-def shown(value: int) -> str:
-    """A count as a board member may see it (the dashboard's small-number rule)."""
-    from apps.engagements.dashboard import SUPPRESS_BELOW
-
-    if 0 < value < SUPPRESS_BELOW:
-        return f"fewer than {SUPPRESS_BELOW}"
-    return number(value)
-
-
-def suppressed(value: int) -> bool:
-    return shown(value) != number(value)
-
-
 def overdue_as_at(as_at: dt.date, open_ids: list[int]) -> pd.DataFrame:
     """Actions of open engagements that were overdue at the end of `as_at`: due before it,
     created by then and not completed by then."""
@@ -46,14 +33,30 @@ def overdue_as_at(as_at: dt.date, open_ids: list[int]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=["id", "engagement_id"])
 
 
-def _split_table(frame: pd.DataFrame, key: str, labels: dict, caption: str, first: str) -> Table:
-    rows = []
-    for value, label in labels.items():
-        mine = frame[frame[key] == value]
-        opened, closed = int(mine["open"].sum()), int((~mine["open"]).sum())
-        if opened or closed:
-            rows.append([label, shown(opened), shown(closed)])
-    return Table(caption=caption, header=[first, "Open", "Closed"], rows=rows)
+def protected_rows(table, labels: list[str] | None = None) -> list[list[str]]:
+    """A protected two-way table (apps.core.disclosure) as rows of text, totals included."""
+    from apps.core.disclosure import TOTAL
+
+    text = table.text
+    rows = [label for label in (labels or list(text.index)) if label != TOTAL] + [TOTAL]
+    return [[label, *text.loc[label].tolist()] for label in rows]
+
+
+def as_at_dashboard(as_at: dt.date, frame: pd.DataFrame, overdue: pd.DataFrame):
+    """The board dashboard's figures (and its disclosure rule) over the engagements as they
+    stood at the end of `as_at`."""
+    from apps.engagements.dashboard import from_rows
+
+    rows = frame.rename(columns={"engagement_id": "id", "region": "council__region"})
+    return from_rows(
+        rows[["id", "state", "council__region"]],
+        transitions_until(as_at),
+        now=end_of_day(as_at),
+        overdue_actions=len(overdue),
+        engagements_with_overdue=int(overdue["engagement_id"].nunique()),
+        reviews_due=0,
+        suppress=True,
+    )
 
 
 class EngagementsPaper:
@@ -72,29 +75,30 @@ class EngagementsPaper:
     def build(
         self, as_at: dt.date, since: dt.date | None, options: dict, *, with_annex: bool
     ) -> Content:
-        from apps.councils.models import REGIONS, CouncilType
-        from apps.engagements.dashboard import SUPPRESS_BELOW, state_durations, time_in_state
+        from apps.core import disclosure
+        from apps.councils.models import CouncilType
         from apps.engagements.models import Engagement, State
 
         since = since or months_before(as_at, 3)
         frame = states_as_at(as_at)
-        total, open_total = len(frame), int(frame["open"].sum()) if len(frame) else 0
-        by_state = frame["state"].value_counts() if total else pd.Series(dtype=int)
-        state_rows = [[s.label, shown(int(by_state.get(s.value, 0)))] for s in State]
-        drawn = [(s.label, int(by_state.get(s.value, 0))) for s in State]
-        drawn = [(label, n) for label, n in drawn if n and not suppressed(n)]
+        open_ids = frame.loc[frame["open"].astype(bool), "engagement_id"].tolist()
+        overdue = overdue_as_at(as_at, open_ids)
+        dash = as_at_dashboard(as_at, frame, overdue)
+        state_rows = dash.state_rows()
+        drawn = [(r["label"], r["count"]) for r in state_rows if r["count"]]
         states = Section(
             heading="Engagements by state",
             paragraphs=[
-                f"As at {as_at:%-d %B %Y} the sector had {count(total, 'engagement')} on record, "
-                f"{shown(open_total)} of them open. Counts of 1 or 2 are shown as 'fewer than "
-                f"{SUPPRESS_BELOW}' so that no figure points at one council's case."
+                f"Engagements as they stood at the end of {as_at:%-d %B %Y}. "
+                f"{disclosure.EXPLANATION} This is the board dashboard's rule, so no figure "
+                "points at one council's case."
             ],
             tables=[
                 Table(
                     caption=f"Engagements by state as at {as_at:%-d %B %Y}",
                     header=["State", "Engagements"],
-                    rows=state_rows,
+                    rows=[[r["label"], r["shown"]] for r in state_rows]
+                    + [["Total", dash.total_shown]],
                 )
             ],
             charts=[
@@ -105,68 +109,88 @@ class EngagementsPaper:
                     xlabel="Engagements",
                     alt="Bar chart of engagements by state: "
                     + "; ".join(f"{label} {n}" for label, n in drawn)
-                    + ". States with fewer than "
-                    f"{SUPPRESS_BELOW} engagements are not drawn.",
+                    + ". Withheld counts are not drawn.",
                 )
             ]
             if drawn
             else [],
         )
-        regions = {r: r for r in sorted(set(REGIONS) | set(frame["region"].dropna()) - {""})}
+        region_rows = dash.region_rows()
+        tiers = (
+            pd.crosstab(
+                frame["council_type"].map(dict(CouncilType.choices)),
+                frame["open"].map({True: "Open", False: "Closed"}),
+            ).reindex(
+                index=[label for _, label in CouncilType.choices],
+                columns=["Open", "Closed"],
+                fill_value=0,
+            )
+            if len(frame)
+            else pd.DataFrame(
+                0, index=[label for _, label in CouncilType.choices], columns=["Open", "Closed"]
+            )
+        )
         where = Section(
-            heading="Engagements by region and by tier",
+            heading="Engagements by region and by type of council",
             tables=[
-                _split_table(frame, "region", regions, "Engagements by region", "Region"),
-                _split_table(
-                    frame,
-                    "council_type",
-                    dict(CouncilType.choices),
-                    "Engagements by type of council",
-                    "Type of council",
+                Table(
+                    caption="Engagements by region",
+                    header=["Region", "Open", "Closed"],
+                    rows=[[r["region"], r["open_shown"], r["closed_shown"]] for r in region_rows],
+                ),
+                Table(
+                    caption="Engagements by type of council",
+                    header=["Type of council", "Open", "Closed", "Total"],
+                    rows=protected_rows(disclosure.protect_table(tiers)),
                 ),
             ],
         )
-        open_ids = frame.loc[frame["open"], "engagement_id"].tolist() if total else []
-        overdue = overdue_as_at(as_at, open_ids)
         late = Section(
             heading="Overdue actions",
             paragraphs=[
-                f"At the end of {as_at:%-d %B %Y}, {shown(len(overdue))} improvement-plan "
-                f"actions were overdue across {shown(overdue['engagement_id'].nunique())} open "
-                "engagements."
-                if len(overdue)
-                else f"At the end of {as_at:%-d %B %Y} no improvement-plan action was overdue."
+                f"At the end of {as_at:%-d %B %Y}, {dash.single_shown(len(overdue))} "
+                "improvement-plan actions were overdue across "
+                f"{dash.single_shown(dash.engagements_with_overdue)} open engagements."
             ],
         )
-        durations = state_durations(transitions_until(as_at), end_of_day(as_at))
-        times = time_in_state(durations)
+        reached = dict(
+            zip(dash.time_in_state["state"], dash.time_in_state["engagements"], strict=True)
+        )
         timing = Section(
             heading="Time in state",
             paragraphs=[
                 "Median days engagements spent in each state, counting time still running at "
-                "the paper's date; for closed and escalated cases, days since they ended. "
-                f"Medians over fewer than {SUPPRESS_BELOW} engagements are withheld."
+                "the paper's date; for the final states (closed, escalated, declined) the days "
+                "since the case ended. Medians are withheld where few engagements reached a "
+                "state or its count is withheld."
             ],
             tables=[
                 Table(
-                    caption="Days in each state",
-                    header=["State", "Engagements", "Median days"],
+                    caption="Median days in each state",
+                    header=["State", "Median days"],
                     rows=[
                         [
-                            row["label"],
-                            shown(int(row["engagements"])),
-                            "withheld"
-                            if suppressed(int(row["engagements"]))
-                            else number(round(row["median_days"] or 0)),
+                            r["label"] + (" (since the case ended)" if r["final"] else ""),
+                            "–"
+                            if not reached[r["state"]]
+                            else disclosure.WITHHELD
+                            if r["median_days"] is None
+                            else number(round(r["median_days"])),
                         ]
-                        for row in times.to_dict("records")
-                        if row["engagements"]
+                        for r in dash.time_rows()
                     ],
                 )
             ],
         )
         exits = self._exits(since, as_at)
-        escalated = Engagement.EscalatedTo
+        exit_labels = {
+            "closed": State.CLOSED_IMPROVED.label,
+            "declined": State.DECLINED.label,
+        } | {
+            key: f"Escalated to {label[0].lower()}{label[1:]}"
+            for key, label in Engagement.EscalatedTo.choices
+        }
+        exit_table = disclosure.protect_counts({exit_labels[k]: exits[k] for k in exit_labels})
         exit_section = Section(
             heading="Exits and escalations",
             paragraphs=[f"Engagements that ended between {since:%-d %B %Y} and {as_at:%-d %B %Y}."],
@@ -175,22 +199,28 @@ class EngagementsPaper:
                     caption=f"Exits since {since:%-d %B %Y}",
                     header=["How the engagement ended", "Engagements"],
                     rows=[
-                        [State.CLOSED_IMPROVED.label, shown(exits["closed"])],
-                        [State.DECLINED.label, shown(exits["declined"])],
-                        *[
-                            [f"Escalated to {label[0].lower()}{label[1:]}", shown(exits[key])]
-                            for key, label in escalated.choices
-                        ],
+                        [label, exit_table.shown("count", label)]
+                        for label in [*exit_labels.values(), disclosure.TOTAL]
                     ],
                 )
             ],
         )
+        total = dash.total_value
+        ended = exit_table.value("count", disclosure.TOTAL)
+        summary = (
+            f"This paper gives the Board the aggregate position of the sector's engagements "
+            f"with councils as at {as_at:%-d %B %Y}. "
+        )
+        if total is None:
+            summary += "There are too few engagements to publish their number. "
+        else:
+            summary += f"The sector had {count(total, 'engagement')} on record. "
+        if ended is not None:
+            summary += f"{count(ended, 'engagement')} ended since {since:%-d %B %Y}."
         content = Content(
             sections=[states, where, late, timing, exit_section],
             summary=[
-                f"This paper gives the Board the aggregate position of the sector's "
-                f"engagements with councils as at {as_at:%-d %B %Y}: {shown(open_total)} open "
-                f"engagements and {shown(exits['total'])} that ended since {since:%-d %B %Y}.",
+                summary.strip(),
                 "It contains no case detail: figures are aggregates and small numbers are "
                 "withheld.",
             ],

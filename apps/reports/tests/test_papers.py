@@ -39,7 +39,7 @@ def paper(people, cases):
 
 def test_draft_edit_approve_publish_keeps_every_version(paper, people):
     assert paper.status == Status.DRAFT and paper.version.number == 1
-    assert "open" in paper.version.summary  # prose suggested from the figures
+    assert "too few engagements" in paper.version.summary  # prose suggested from the figures
     v2 = services.save_version(paper, people.pm, recommendations="Note the figures.\nAgree X.")
     assert v2.number == 2 and paper.versions.count() == 2
     assert paper.versions.get(number=1).recommendations != v2.recommendations
@@ -70,7 +70,7 @@ def test_board_member_sees_no_case_detail_over_http(client, paper, people):
     services.approve(paper, people.pm)
     services.publish(paper, people.pm)
     page = client.get(f"/reports/papers/{paper.pk}/").content.decode()
-    assert "Engagements by state" in page and "fewer than 3" in page
+    assert "Engagements by state" in page and "withheld" in page
     assert not [w for w in CASE_WORDS if w in page]
     assert "annex" not in page.lower()
     response = client.get(f"/reports/papers/{paper.pk}/download/pdf/")
@@ -144,3 +144,23 @@ def test_band_changes_name_who_entered_and_left():
     assert rows["Watch"]["entered"] == ["Ay"] and rows["Watch"]["left"] == ["Bee"]
     assert rows["No"]["entered"] == ["Dee"] and rows["No"]["left"] == ["Cee"]
     assert (rows["No"]["then"], rows["No"]["now"]) == (1, 1)
+
+
+def test_withheld_engagement_counts_cannot_be_worked_out_from_the_paper(cases):
+    import pandas as pd
+
+    from apps.core.disclosure import THRESHOLD, TOTAL, feasible_ranges
+
+    content = EngagementsPaper().build(timezone.localdate(), None, {}, with_annex=False)
+    rows = content.sections[0].tables[0].rows  # state, count; the last row is the total
+    counts = [None if shown == "withheld" else int(shown) for _, shown in rows]
+    published = pd.DataFrame(  # one line of counts and its total, as the paper prints them
+        [counts, counts],
+        index=["count", TOTAL],
+        columns=[label if label != "Total" else TOTAL for label, _ in rows],
+        dtype=object,
+    )
+    ranges = feasible_ranges(published)
+    assert ranges, "the cases include counts of 1 and 2, so some must be withheld"
+    for low, high in ranges.values():
+        assert high >= THRESHOLD and low < high
