@@ -13,9 +13,10 @@ from django.utils import timezone
 from apps.accounts.models import Role, User
 from apps.councils.models import Council
 from apps.engagements import notifications, services
-from apps.engagements.models import Engagement, Transition
+from apps.engagements.models import Action, AuditEntry, Engagement, Transition
 
 GAPS = [18, 41, 27, 63, 35, 22, 90, 48]  # days between demo steps, cycled
+ON_STEP = "the date of the step itself"  # a date field filled with its transition's date
 
 # (gss, title, path of transitions, actions?) -- dates are days before today.
 DEMO = [
@@ -31,11 +32,11 @@ DEMO = [
 ]
 
 STEPS = {
-    "start_conversation": {"conversation_date": -200, "with_whom": "Chief executive and leader"},
+    "start_conversation": {"conversation_date": ON_STEP, "with_whom": "Chief executive and leader"},
     "acknowledge_need": {
         "consent_given_by": "Council leader (demo)",
         "consent_role": "Leader of the council",
-        "consent_date": -180,
+        "consent_date": ON_STEP,
         "consent_scope": "Finances, governance and the improvement plan; findings shared with "
         "the regional associate, the national programme team and deployed peers.",
     },
@@ -44,8 +45,8 @@ STEPS = {
         "progress reported to the council's cabinet each quarter.",
         "offers": ["finance-peer-review", "bespoke-intensive-support"],
     },
-    "start_delivery": {"delivery_started": -120, "next_review_due": 60},
-    "begin_review": {"review_date": -20, "findings": "Savings on track; governance improving."},
+    "start_delivery": {"delivery_started": ON_STEP, "next_review_due": 60},
+    "begin_review": {"review_date": ON_STEP, "findings": "Savings on track; governance improving."},
     "close_improved": {"outcome": "Balanced budget set with reserves restored (demo)."},
     "escalate": {
         "escalated_to": "government",
@@ -99,8 +100,18 @@ ACTIONS = [
 ]
 
 
-def _resolve(value, today: dt.date):
+def _resolve(value, today: dt.date, on: dt.date):
+    if value == ON_STEP:
+        return on.isoformat()
     return (today + dt.timedelta(days=value)).isoformat() if isinstance(value, int) else value
+
+
+def schedule(steps: int, seed: int, now: dt.datetime) -> list[dt.datetime]:
+    """When each move happened: the opening then each step, with uneven gaps (so the
+    time-in-state figures have something to show), the last one a gap before now."""
+    gaps = [GAPS[(seed + i) % len(GAPS)] for i in range(steps + 1)]
+    start = now - dt.timedelta(days=sum(gaps))
+    return [start + dt.timedelta(days=sum(gaps[:i])) for i in range(steps + 1)]
 
 
 def _by_for(council: Council) -> User | None:
@@ -113,6 +124,8 @@ def _make(
     council: Council, title: str, target: str, with_actions: bool, today: dt.date, seed: int
 ) -> Engagement:
     by = _by_for(council)
+    path = PATHS[target]
+    times = schedule(len(path), seed, timezone.now())
     engagement = services.create_engagement(
         council=council,
         title=title,
@@ -120,8 +133,7 @@ def _make(
         by=by,
         is_demo=True,
     )
-    path = PATHS[target]
-    for name in path:
+    for name, at in zip(path, times[1:], strict=True):
         if name == "start_delivery" and with_actions:
             for action_title, owner, due, rag, evidence in ACTIONS:
                 services.add_action(
@@ -133,22 +145,34 @@ def _make(
                     rag=rag,
                     evidence=evidence,
                 )
-        data = {k: _resolve(v, today) for k, v in STEPS[name].items()}
+        data = {k: _resolve(v, today, at.date()) for k, v in STEPS[name].items()}
         engagement = services.transition(
             engagement, name, by=by, reason=f"Demo step: {name.replace('_', ' ')}", data=data
         )
-    # Spread the demo history over past months, with uneven gaps, so that the time-in-state
-    # figures have something to show.
-    moves = list(Transition.objects.filter(engagement=engagement).order_by("pk"))
-    gaps = [GAPS[(seed + i) % len(GAPS)] for i in range(len(moves))]
-    start = timezone.now() - dt.timedelta(days=sum(gaps))
-    at = start
-    for move, gap in zip(moves, gaps, strict=True):
-        Transition.objects.filter(pk=move.pk).update(at=at)
-        last = at
-        at += dt.timedelta(days=gap)
-    Engagement.objects.filter(pk=engagement.pk).update(created_at=start, state_changed_at=last)
+    _backdate(engagement, times)
     return engagement
+
+
+def _backdate(engagement: Engagement, times: list[dt.datetime]) -> None:
+    """Date the history as it would have happened: each transition at its scheduled time, and
+    every audit entry and action at the time of the step it was recorded in, so the history
+    reads in date order (no conversation before the case was identified)."""
+    moves = list(Transition.objects.filter(engagement=engagement).order_by("pk"))
+    for move, at in zip(moves, times, strict=True):
+        Transition.objects.filter(pk=move.pk).update(at=at)
+    step, seconds = -1, 0
+    for entry in AuditEntry.objects.filter(engagement=engagement).order_by("pk"):
+        opens_step = entry.object_type == "engagement" and entry.verb in ("create", "transition")
+        if opens_step and step + 1 < len(times):
+            step, seconds = step + 1, 0
+        seconds += 1  # entries of one step a second apart, in the order they were made
+        at = times[max(step, 0)] + dt.timedelta(seconds=seconds)
+        AuditEntry.objects.filter(pk=entry.pk).update(at=at)
+        if entry.object_type == "action" and entry.verb == "create":
+            Action.objects.filter(pk=entry.object_id).update(created_at=at)
+    Engagement.objects.filter(pk=engagement.pk).update(
+        created_at=times[0], state_changed_at=times[-1]
+    )
 
 
 def ensure_demo_engagements(stdout=None) -> int:

@@ -57,6 +57,30 @@ class EngagementForm(forms.Form):
             if permissions.can_manage_council_cases(user, c)
         ]
         self.fields["council"].queryset = Council.objects.filter(pk__in=allowed)
+        self.existing: list = []
+
+    open_another = forms.BooleanField(
+        label="Open another engagement anyway (this council already has an open one)",
+        required=False,
+    )
+
+    def clean(self):
+        from apps.engagements.models import Engagement
+
+        data = super().clean()
+        council = data.get("council")
+        if council is not None:
+            self.existing = list(Engagement.objects.open().for_council(council))
+        if self.existing and not data.get("open_another"):
+            names = "; ".join(
+                f"“{e.title}” ({e.get_state_display().lower()})" for e in self.existing
+            )
+            self.add_error(
+                "council",
+                f"{council.name} already has an open engagement: {names}. Work in that one, or "
+                "tick “Open another engagement anyway” to open a second.",
+            )
+        return data
 
 
 class EngagementEditForm(forms.Form):

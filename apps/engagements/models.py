@@ -81,6 +81,9 @@ class EngagementQuerySet(models.QuerySet):
     def open(self) -> EngagementQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
+    def for_council(self, council) -> EngagementQuerySet:
+        return self.filter(council=council)
+
     def in_state(self, state: str | None) -> EngagementQuerySet:
         return self.filter(state=state) if state else self
 

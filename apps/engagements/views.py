@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts import permissions
 from apps.core.exports import CONTENT_TYPES, download, to_csv, to_xlsx
+from apps.councils.models import Council
 from apps.engagements import dashboard as dash
 from apps.engagements import exports, services, workflow
 from apps.engagements.forms import (
@@ -117,7 +118,17 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, f"Engagement opened with {engagement.council.name}.")
         return redirect("engagements:detail", pk=engagement.pk)
-    return render(request, "engagements/create.html", {"form": form, "triage_id": triage_id})
+    existing = form.existing  # the council's open engagements, found when the form is checked
+    if not form.is_bound and initial and initial["council"]:
+        council = Council.objects.filter(gss_code=initial["council"]).first()
+        existing = list(Engagement.objects.open().for_council(council)) if council else []
+    existing = [e for e in existing if permissions.can_view_council_cases(request.user, e.council)]
+    council = existing[0].council if existing else None
+    return render(
+        request,
+        "engagements/create.html",
+        {"form": form, "triage_id": triage_id, "existing": existing, "council": council},
+    )
 
 
 @login_required

@@ -130,6 +130,10 @@ class PaperVersion(models.Model):
 class FileFormat(models.TextChoices):
     PDF = "pdf", "PDF"
     DOCX = "docx", "Word"
+    HTML = "html", "Web page"  # the paper's body as shown on its page, kept once made
+
+
+DOWNLOADS = [FileFormat.PDF, FileFormat.DOCX]
 
 
 class PaperFile(models.Model):

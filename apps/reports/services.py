@@ -18,6 +18,7 @@ from django.utils import timezone
 from apps.accounts import permissions
 from apps.reports.documents import BoardPaper, Contact
 from apps.reports.models import (
+    DOWNLOADS,
     Classification,
     FileFormat,
     Paper,
@@ -168,9 +169,7 @@ def _move(paper: Paper, user, allowed_from: set[str], to: str) -> Paper:
 
 
 def approve(paper: Paper, user) -> Paper:
-    paper = _move(paper, user, {Status.DRAFT}, Status.APPROVED)
-    request_files(paper.version)
-    return paper
+    return _move(paper, user, {Status.DRAFT}, Status.APPROVED)
 
 
 def publish(paper: Paper, user) -> Paper:
@@ -224,7 +223,7 @@ def board_paper(
 # Files ----------------------------------------------------------------------------------------
 def request_files(version: PaperVersion) -> list[PaperFile]:
     """Ask for the board edition of a version in both formats (made in the background)."""
-    return [request_file(version, fmt, with_annex=False) for fmt in FileFormat.values]
+    return [request_file(version, fmt, with_annex=False) for fmt in DOWNLOADS]
 
 
 def request_file(version: PaperVersion, fmt: str, *, with_annex: bool) -> PaperFile:
@@ -242,6 +241,34 @@ def request_file(version: PaperVersion, fmt: str, *, with_annex: bool) -> PaperF
         enqueue_render(file.pk, subject=str(file))
         file.refresh_from_db()
     return file
+
+
+def web_body(paper: Paper, version: PaperVersion, *, with_annex: bool) -> str:
+    """The paper's body for its web page. Once the figures' date has passed they can no longer
+    change, so the page is stored (per version, status and edition) and served from then on."""
+    from apps.reports.documents import render_html
+
+    if paper.as_at >= timezone.localdate():
+        return render_html(board_paper(paper, version, with_annex=with_annex))
+    key = {
+        "version": version,
+        "format": FileFormat.HTML,
+        "with_annex": with_annex,
+        "paper_status": paper.status,
+    }
+    stored = PaperFile.objects.filter(**key, state=PaperFile.State.READY).first()
+    if stored is not None:
+        return bytes(stored.content).decode("utf-8")
+    body = render_html(board_paper(paper, version, with_annex=with_annex))
+    PaperFile.objects.update_or_create(
+        **key,
+        defaults={
+            "content": body.encode("utf-8"),
+            "state": PaperFile.State.READY,
+            "rendered_at": timezone.now(),
+        },
+    )
+    return body
 
 
 def render_file(file_id: int) -> PaperFile:

@@ -7,14 +7,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from apps.accounts import permissions
 from apps.consultations.models import Consultation
 from apps.reports import services
-from apps.reports.documents import DOCX_TYPE, PDF_TYPE, render_html
+from apps.reports.documents import DOCX_TYPE, PDF_TYPE
 from apps.reports.forms import DraftForm, ProseForm
-from apps.reports.models import FileFormat, Paper, PaperFile, Status
+from apps.reports.models import DOWNLOADS, FileFormat, Paper, PaperFile, Status
 from apps.reports.papers import templates
 
 
@@ -77,7 +78,6 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
     if wanted and wanted.isdigit() and permissions.is_staff_role(request.user):
         shown = next((v for v in versions if v.number == int(wanted)), None) or shown
     annex = services.may_see_annex(request.user)
-    document = services.board_paper(paper, shown, with_annex=annex)
     return render(
         request,
         "reports/paper.html",
@@ -85,7 +85,7 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
             "paper": paper,
             "shown": shown,
             "versions": versions,
-            "body": render_html(document),
+            "body": mark_safe(services.web_body(paper, shown, with_annex=annex)),
             "staff": permissions.is_staff_role(request.user),
             "may_edit": services.may_draft(request.user) and paper.status == Status.DRAFT,
             "may_approve": services.may_approve(request.user),
@@ -139,7 +139,7 @@ return_to_draft = _status_change(services.return_to_draft)
 def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Serve the stored file of the current version; ask for it and say so if not made yet."""
     paper = _paper_for(request, pk)
-    if fmt not in FileFormat.values:
+    if fmt not in DOWNLOADS:
         raise Http404("No such format")
     with_annex = request.GET.get("annex") == "1"
     if with_annex:

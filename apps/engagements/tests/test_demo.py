@@ -1,5 +1,7 @@
 """`make run` demo data: every state, the demo users tied in, idempotent."""
 
+import datetime as dt
+
 import pytest
 
 from apps.accounts.demo import ensure_demo_users
@@ -26,3 +28,24 @@ def test_demo_covers_every_state_and_is_idempotent(offers):
         "London"
     }
     assert not Engagement.objects.visible_to(users["board"]).exists()
+
+
+def test_demo_histories_are_in_date_order(offers):
+    ensure_demo_users()
+    ensure_demo_engagements()
+    for engagement in Engagement.objects.filter(is_demo=True):
+        moves = list(engagement.transitions.order_by("pk"))
+        assert [m.at for m in moves] == sorted(m.at for m in moves), engagement
+        assert moves[0].at == engagement.created_at
+        entries = list(engagement.audit.order_by("pk"))
+        assert [e.at for e in entries] == sorted(e.at for e in entries), engagement
+        opened = engagement.created_at.date()
+        for move in moves[1:]:
+            for key in ("conversation_date", "consent_date", "delivery_started", "review_date"):
+                if key in move.data:
+                    day = dt.date.fromisoformat(move.data[key])
+                    assert opened <= day <= move.at.date(), (engagement, key)
+        for key in ("consent_date", "delivery_started"):
+            value = getattr(engagement, key)
+            assert value is None or value >= opened
+        assert all(a.created_at >= engagement.created_at for a in engagement.actions.all())

@@ -66,6 +66,18 @@ def lines(
     return chart(fig, title, alt)
 
 
+def thin(ring: list, tolerance: float) -> list:
+    """A boundary ring with points closer than `tolerance` (degrees) to the last kept point
+    dropped: invisible at print size, and the SVG (and PDF) becomes several times smaller."""
+    kept = [ring[0]]
+    for x, y in ring[1:-1]:
+        last_x, last_y = kept[-1]
+        if abs(x - last_x) > tolerance or abs(y - last_y) > tolerance:
+            kept.append((x, y))
+    kept.append(ring[-1])
+    return kept if len(kept) >= 4 else list(ring)
+
+
 def england_map(
     shading: dict[str, str], colours: dict[str, str], legend: list[str], *, title: str, alt: str
 ) -> Chart:
@@ -78,17 +90,18 @@ def england_map(
     inset = fig.add_axes((0.60, 0.50, 0.40, 0.30))
     for axes, london_only in ((ax, False), (inset, True)):
         patches, faces = [], []
+        tolerance = 0.002 if london_only else 0.012
         for code, _, rings in districts():
             if london_only and not code.startswith("E09"):
                 continue
             colour = colours.get(shading.get(code, ""), NO_DATA)
             for ring in rings:
-                patches.append(Polygon(ring, closed=True))
+                patches.append(Polygon(thin(ring, tolerance), closed=True))
                 faces.append(colour)
         width = 0.35 if london_only else 0.12
-        axes.add_collection(
-            PatchCollection(patches, facecolor=faces, edgecolor="#505a5f", linewidth=width)
-        )
+        collection = PatchCollection(patches, facecolor=faces, edgecolor="#505a5f", linewidth=width)
+        collection.set_clip_on(False)  # every shape lies inside its axes: no clip paths to draw
+        axes.add_collection(collection)
     ax.set_xlim(-6.5, 2.0)
     ax.set_ylim(49.8, 55.9)
     ax.set_aspect(1.6)
