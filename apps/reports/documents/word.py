@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from apps.reports.documents import BoardPaper, Section
+from apps.reports.documents.raster import svg_to_png
 
 FONT = "Arial"
 
@@ -147,8 +148,9 @@ def _section(doc, number: str, section: Section, level: int) -> None:
     for p in section.paragraphs:
         doc.add_paragraph(p)
     for chart in section.charts:
-        if chart.png:
-            doc.add_picture(io.BytesIO(chart.png), width=Mm(165))
+        png = chart.png or (svg_to_png(chart.svg) if chart.svg else b"")
+        if png:
+            doc.add_picture(io.BytesIO(png), width=Mm(165))
             doc.paragraphs[-1].paragraph_format.keep_with_next = True
         caption = doc.add_paragraph()
         caption.add_run(chart.alt).italic = True

@@ -8,15 +8,12 @@ import io
 
 import matplotlib
 from django.utils.html import escape
-from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Polygon, Rectangle
 
 from apps.reports.documents import Chart
 
 BLUE = "#1d70b8"
 PALETTE = ["#d4351c", "#f47738", "#ffdd00", "#00703c", "#1d70b8", "#505a5f"]
-LONDON = (-0.53, 0.35, 51.27, 51.71)  # lon min, lon max, lat min, lat max
 
 
 def chart(fig: Figure, title: str, alt: str) -> Chart:
@@ -62,59 +59,5 @@ def lines(
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=7, frameon=False, ncols=min(len(series), 3))
-    ax.set_title(title, fontsize=9, loc="left")
-    return chart(fig, title, alt)
-
-
-def thin(ring: list, tolerance: float) -> list:
-    """A boundary ring with points closer than `tolerance` (degrees) to the last kept point
-    dropped: invisible at print size, and the SVG (and PDF) becomes several times smaller."""
-    kept = [ring[0]]
-    for x, y in ring[1:-1]:
-        last_x, last_y = kept[-1]
-        if abs(x - last_x) > tolerance or abs(y - last_y) > tolerance:
-            kept.append((x, y))
-    kept.append(ring[-1])
-    return kept if len(kept) >= 4 else list(ring)
-
-
-def england_map(
-    shading: dict[str, str], colours: dict[str, str], legend: list[str], *, title: str, alt: str
-) -> Chart:
-    """A choropleth of England's districts with London enlarged in an inset; `shading` maps a
-    district (LAD23) code to a label, `colours` a label to its fill."""
-    from apps.early_warning.services.geo import NO_DATA, districts
-
-    fig = Figure(figsize=(6.4, 7.4))
-    ax = fig.add_axes((0.0, 0.0, 0.78, 0.95))
-    inset = fig.add_axes((0.60, 0.50, 0.40, 0.30))
-    for axes, london_only in ((ax, False), (inset, True)):
-        patches, faces = [], []
-        tolerance = 0.002 if london_only else 0.012
-        for code, _, rings in districts():
-            if london_only and not code.startswith("E09"):
-                continue
-            colour = colours.get(shading.get(code, ""), NO_DATA)
-            for ring in rings:
-                patches.append(Polygon(thin(ring, tolerance), closed=True))
-                faces.append(colour)
-        width = 0.35 if london_only else 0.12
-        collection = PatchCollection(patches, facecolor=faces, edgecolor="#505a5f", linewidth=width)
-        collection.set_clip_on(False)  # every shape lies inside its axes: no clip paths to draw
-        axes.add_collection(collection)
-    ax.set_xlim(-6.5, 2.0)
-    ax.set_ylim(49.8, 55.9)
-    ax.set_aspect(1.6)
-    ax.axis("off")
-    x0, x1, y0, y1 = LONDON
-    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="#0b0c0c", lw=0.6))
-    inset.set_xlim(x0, x1)
-    inset.set_ylim(y0, y1)
-    inset.set_aspect(1.6)
-    inset.set_xticks([])
-    inset.set_yticks([])
-    inset.set_title("London", fontsize=8, loc="left")
-    handles = [Rectangle((0, 0), 1, 1, facecolor=colours.get(label, NO_DATA)) for label in legend]
-    ax.legend(handles, legend, loc="lower right", fontsize=7, frameon=False, title_fontsize=8)
     ax.set_title(title, fontsize=9, loc="left")
     return chart(fig, title, alt)

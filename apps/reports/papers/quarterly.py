@@ -14,10 +14,19 @@ import datetime as dt
 
 import pandas as pd
 
-from apps.reports.documents import OFFICIAL, Section, Table, count, number
+from apps.reports.documents import OFFICIAL, Chart, Section, Table, count, number
 from apps.reports.papers import Content, charts, months_before
 
 TOP = 10
+COLOUR_NAMES = {
+    "#d4351c": "red",
+    "#f47738": "orange",
+    "#ffdd00": "yellow",
+    "#00703c": "green",
+    "#b1b4b6": "grey",
+    "#cce2d8": "pale green",
+    "#f3f2f1": "pale grey",
+}
 TREND_QUARTERS = 8
 
 
@@ -106,7 +115,7 @@ class EarlyWarningQuarterly:
     def build(
         self, as_at: dt.date, since: dt.date | None, options: dict, *, with_annex: bool
     ) -> Content:
-        from apps.early_warning.services.geo import band_colours, district_shading
+        from apps.early_warning.services.geo import band_colours, band_map
 
         framework = options.get("framework")
         since = since or months_before(as_at, 3)
@@ -191,14 +200,10 @@ class EarlyWarningQuarterly:
             ],
         )
         colours = band_colours(fw)
-        shading = district_shading(
-            dict(zip(now["gss_code"], now["band"], strict=True)), order, as_at, "district"
-        )
         band_counts = {r["band"]: r["now"] for r in changes}
-        map_alt = (
-            "Map of England's districts shaded by band, London enlarged: "
-            + "; ".join(f"{band} {band_counts[band]}" for band in order)
-            + " councils. The table above gives the same counts."
+        svg, _ = band_map(dict(zip(now["gss_code"], now["band"], strict=True)), fw, as_at)
+        key = "; ".join(
+            f"{band} {COLOUR_NAMES.get(colours[band], colours[band])}" for band in order
         )
         geography = Section(
             heading="Map",
@@ -206,15 +211,16 @@ class EarlyWarningQuarterly:
                 "Each district is shaded by its own council's band (in two-tier areas the "
                 "district council's; the county's is in the watchlist). Where today's council "
                 "did not exist yet, the district takes the worst band among the councils it "
-                "replaced."
+                "replaced.",
+                f"Key: {key}.",
             ],
             charts=[
-                charts.england_map(
-                    shading,
-                    colours,
-                    order,
+                Chart(
                     title=f"{fw.title}: bands as at {as_at:%-d %B %Y}",
-                    alt=map_alt,
+                    svg=svg,
+                    alt="Map of England's districts shaded by band, London enlarged: "
+                    + "; ".join(f"{band} {band_counts[band]}" for band in order)
+                    + " councils. The first table gives the same counts.",
                 )
             ],
         )
