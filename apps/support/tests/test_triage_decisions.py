@@ -182,7 +182,13 @@ def test_an_engagement_opened_from_triage_keeps_the_decision_and_its_offers(offe
         rationale="",
     )
     client.post(
-        "/engagements/new/", {"council": "E09000008", "title": "Second", "triage": str(other.pk)}
+        "/engagements/new/",
+        {
+            "council": "E09000008",
+            "title": "Second",
+            "triage": str(other.pk),
+            "open_another": "on",  # Croydon has one open already: a second on purpose
+        },
     )
     assert Engagement.objects.get(title="Second").triage is None
 
