@@ -81,7 +81,7 @@ def test_build_explain_swap_and_confirm_a_peer_team(page, sign_in, make_user):
     row.locator("summary").click()
     row.get_by_label("Replacement peer ID").fill(spare)
     row.get_by_role("button", name="Check and swap").click()
-    expect(page.get_by_text("every rule still holds")).to_be_visible()
+    expect(page.get_by_role("alert").get_by_text("every rule still holds")).to_be_visible()
     expect(page.get_by_text("Chosen by hand")).to_be_visible()
 
     page.get_by_role("button", name="Confirm team and record deployments").click()
