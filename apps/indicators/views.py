@@ -15,8 +15,16 @@ from apps.indicators.catalogue import source_rules
 from apps.indicators.models import Indicator
 from apps.indicators.services import history, point_in_time
 
-SOURCE_TITLES = {"derived": "Derived from the indicators above (rules in catalogue.toml)"}
-SOURCE_ORDER = ["derived", "revenue_outturn", "borrowing", "ofsted", "adult_social_care"]
+SOURCE_TITLES = {"derived": "Derived from the published figures (one rule for every council)"}
+SOURCE_ORDER = [
+    "derived",
+    "revenue_outturn",
+    "borrowing",
+    "capital_outturn",
+    "capital_estimates",
+    "ofsted",
+    "adult_social_care",
+]
 DERIVED_NOTE = (
     "Defined once and computed for every council and year. Each derived figure is dated by the "
     "latest publication date of the figures it is computed from."

@@ -204,14 +204,14 @@ class CapitalFinancingImporter(IndicatorImporter):
 
     def _dates(self, book: Workbook, basis: str, period_end: dt.date) -> tuple[dt.date, dt.date]:
         """Outturn: the final-outturn release the front page states (when within a year of the
-        year end), else `outturn_lag_months` after it. Forecast: `forecast_lag_months` after the
-        31 March before the forecast year (the forecast release comes out in late June or July)."""
-        rules = source_rules()["capital_financing"]
+        year end), else `lag_months` after it ([capital_outturn]). Forecast: `lag_months` after
+        the 31 March before the forecast year ([capital_estimates])."""
         if basis == FORECAST:
-            year_start = dt.date(period_end.year - 1, 3, 31)
-            published = end_of_month_after(year_start, int(rules["forecast_lag_months"]))
+            lag = int(source_rules()["capital_estimates"]["lag_months"])
+            published = end_of_month_after(dt.date(period_end.year - 1, 3, 31), lag)
             return published, published
-        published = end_of_month_after(period_end, int(rules["outturn_lag_months"]))
+        lag = int(source_rules()["capital_outturn"]["lag_months"])
+        published = end_of_month_after(period_end, lag)
         stated, revision = stated_publication_date(book)
         if stated and not revision and period_end < stated <= end_of_month_after(period_end, 12):
             published = stated
