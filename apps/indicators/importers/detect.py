@@ -5,6 +5,7 @@ derived indicators, and report what changed."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -97,16 +98,27 @@ def _snapshot(indicators: Iterable[str] | None = None) -> pd.DataFrame:
     return frame[["gss_code", "indicator", "period", "value"]]
 
 
-def import_detected(paths: Iterable[Path], stdout=None) -> ImportReport:
+def import_detected(
+    paths: Iterable[Path], released: dict[Path, dt.date] | None = None
+) -> ImportReport:
     """Parse every file (refusing all if any is malformed or unrecognised), write them and
-    recompute the derived indicators in one transaction, and report what changed."""
+    recompute the derived indicators in one transaction, and report what changed.
+
+    `released` gives a file's release date where it is known from outside the file (GOV.UK's
+    public_updated_at): its figures' vintage is then at least that date, so a re-release wins
+    over what was known before. When each figure became public still follows the source's rule."""
     from django.db import transaction
 
     from apps.indicators.catalogue import catalogue_entries
     from apps.indicators.services.derive import recompute_and_store
 
+    paths = [Path(path) for path in paths]
     importers = [importer_for(path)(path) for path in paths]
     parsed = [importer.parse() for importer in importers]
+    for path, result in zip(paths, parsed, strict=True):
+        release = (released or {}).get(path)
+        if release is not None:
+            result.rows = [(*row[:7], max(row[7], release), *row[8:]) for row in result.rows]
     imported = {row[1] for result in parsed for row in result.rows}
     before = _snapshot(imported)
     report = ImportReport()

@@ -147,8 +147,19 @@ def refresh(
         )
     if result.retrieved:
         step(85, f"Importing {len(result.retrieved)} files")
-        result.report = import_detected([item.path for item in result.retrieved])
+        released = {item.path: _date(item.updated) for item in result.retrieved}
+        result.report = import_detected(
+            [item.path for item in result.retrieved],
+            released={path: day for path, day in released.items() if day is not None},
+        )
     return result
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
 
 
 def summary_lines(result: RefreshResult) -> list[str]:

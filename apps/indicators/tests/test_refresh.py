@@ -126,6 +126,13 @@ def test_refresh_downloads_keeps_vintages_imports_and_reports(site, tmp_path):
     assert Observation.objects.filter(
         indicator__code="rs_net_revenue_expenditure", period="2019-20"
     ).exists()
+    nre = Observation.objects.get(
+        council__gss_code="E09000008",
+        indicator__code="rs_net_revenue_expenditure",
+        period="2019-20",
+    )
+    assert nre.published.isoformat() == "2020-11-30"  # when 2019-20 became public, by rule
+    assert nre.vintage.isoformat() == "2025-11-27"  # the release it was downloaded from
     again = refresh(site, tmp_path / "vintages")
     assert "Nothing changed" in again
 
