@@ -2,10 +2,12 @@
 
 Offline on CPU: no network, no API keys, no model downloaded at run time.
 
-Representation (`text`)
+Representation (`text`, `embedding`)
     `Vectoriser` - TF-IDF word 1-2-grams + character 2-5-grams, sparse; `embed(texts, dims=None)`
-    gives dense vectors (LSA when `dims` is set). Chosen over sentence embeddings after measuring:
-    docs/decisions/0003-theme-analysis.md.
+    gives dense TF-IDF vectors (LSA when `dims` is set). `embedding.encode(texts)` - multilingual
+    sentence embeddings (USE v3, weights in the package, each distinct text once, worker processes
+    for large batches); `embedding.combine(tfidf, embeddings)` - the mapper's features.
+    Measured: docs/decisions/0005-sentence-embeddings.md.
 
 Theme discovery (`themes`)
     `discover_themes(texts, n_themes=None, seed=0) -> list[ProposedTheme]` (label suggestion from
@@ -15,7 +17,8 @@ Theme discovery (`themes`)
 Theme mapping with active learning (`mapping`)
     `ThemeMapper(texts, themes)`: `code(i, labels)`, `next_to_code(k, budget=None)`,
     `predict()` (0/1 matrix, at least one theme per response), `predict_proba()`,
-    `themes_needing_examples()`. Hyper-parameters by internal cross-validation (`tuning`).
+    `themes_needing_examples()`. Model primitives in `classifier`; the decoding calibrated per
+    question by cross-validation on the coded answers (`tuning`).
 
 Quotes (`quotes`)
     `representative_quotes(vectors, members, k)`, `evidence_rich_quotes(texts, members, k)`.
@@ -24,16 +27,20 @@ Agreement and sentiment (`sentiment`)
     `read(text) -> Reading(stance, sentiment, score)`, `summarise(texts)`; English lexicon.
 
 Campaigns (`campaigns`)
-    `find_campaigns(texts, threshold=0.85) -> list[list[int]]`: exact (normalised) and
-    near-duplicate template groups, largest first, every response kept; `campaign_summary(texts,
-groups)`.
+    `find_campaigns(texts) -> list[list[int]]`: exact (hashed) and near-duplicate (MinHash LSH)
+    template groups, largest first, every response kept, short answers never a campaign;
+    `template_key(text)` for streaming importers; `group_templates(distinct_texts)`;
+    `campaign_summary(texts, groups)`.
+
 Evaluation (`evaluation`)
     `load_gold(path, text_column, "FIRST:LAST")`, `evaluate(gold, coded_fraction, seed)`: the
     `theme_eval` management command's logic; `GoldCoder` reveals labels only for asked rows.
 """
 
-from .campaigns import campaign_summary, find_campaigns
-from .mapping import ThemeMapper, decode
+from . import embedding
+from .campaigns import campaign_summary, find_campaigns, group_templates, template_key
+from .classifier import decode
+from .mapping import ThemeMapper
 from .quotes import evidence_rich_quotes, representative_quotes
 from .sentiment import read as read_sentiment
 from .sentiment import summarise as summarise_sentiment
@@ -48,8 +55,10 @@ __all__ = [
     "decode",
     "discover_themes",
     "embed",
+    "embedding",
     "evidence_rich_quotes",
     "find_campaigns",
+    "group_templates",
     "merge_themes",
     "normalise",
     "read_sentiment",
@@ -57,4 +66,5 @@ __all__ = [
     "representative_quotes",
     "split_theme",
     "summarise_sentiment",
+    "template_key",
 ]

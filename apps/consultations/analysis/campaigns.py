@@ -1,34 +1,47 @@
-"""Near-duplicate and campaign detection: template responses grouped and counted, never dropped.
+"""Campaign detection: responses sharing a template are grouped and counted, never dropped.
 
-Two passes:
-1. exact templates: responses identical after case-folding, Unicode normalisation and removing
-   punctuation and extra whitespace;
-2. near-duplicates: Jaccard similarity of the sets of character 5-gram shingles of two distinct
-   normalised texts >= `threshold` (0.6 by default: a campaign text with a greeting, a name or a
-   few words changed still matches, while two people making the same point in their own words share
-   far fewer shingles, typically under 0.2). Candidate pairs come from MinHash signatures with
-   locality-sensitive hashing (24 bands of 4 of 96 hashes), and every candidate is checked with
-   the exact Jaccard similarity before it is joined (union-find), so the result does not depend on
-   hash luck except for pairs right at the threshold. This scales to 100,000 responses in seconds.
+A campaign is a shared template of some length (at least `MIN_TEMPLATE_WORDS` words), possibly
+with personal edits. Very common short answers ("Nothing.", "No", "Agree") are not a campaign:
+many people simply say the same short thing.
 
-Every input index appears in exactly one group; `find_campaigns` returns only groups of at least
-`min_size` (default 2), largest first. Singletons are simply responses with no copy.
+Two passes, so that a million responses of which most are copies cost little more than the
+distinct texts among them:
+
+1. exact templates: a stable hash of each text after case-folding, Unicode normalisation and
+   removing punctuation and extra whitespace (`template_key`); identical keys are one group.
+   This is what an importer computes per answer while streaming rows in.
+2. near-duplicates among the distinct texts only: MinHash signatures of word-pair shingles with
+   locality-sensitive hashing (`datasketch`), a candidate joined to a group when the estimated
+   Jaccard similarity of their shingles is at least `threshold` (0.5: a template with a greeting,
+   a name or a sentence changed still joins, while two people making the same point in their own
+   words share few word pairs, typically under 0.2). A text that joins a group closely is not
+   indexed itself (its group is already findable), so a campaign of many thousands of variants
+   costs one look-up each, not a comparison with every earlier copy.
 """
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
 from .text import normalise_strict
 
-DEFAULT_THRESHOLD = 0.6
-MIN_CHARS_FOR_NEAR = 20
-SHINGLE = 5
-BANDS, ROWS = 24, 4
-_PRIME = (1 << 61) - 1
+DEFAULT_THRESHOLD = 0.5
+MIN_TEMPLATE_WORDS = 8
+NUM_PERM = 64
+SHINGLE_WORDS = 2
+_INDEX_BELOW = 0.8  # a joining text less similar than this is indexed too (templates drift)
+
+
+def template_key(text: str | None) -> str:
+    """A 16-hex-digit key shared by texts identical up to case, punctuation and spacing; empty
+    when the text is too short to be a campaign template."""
+    key = normalise_strict(text)
+    if len(key.split()) < MIN_TEMPLATE_WORDS:
+        return ""
+    return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 
 class _UnionFind:
@@ -41,7 +54,7 @@ class _UnionFind:
             root = self.parent[root]
         while self.parent[i] != root:
             self.parent[i], i = root, self.parent[i]
-        return root
+        return int(root)
 
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
@@ -49,93 +62,84 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _shingles(normalised: str) -> list[bytes]:
+    words = normalised.split()
+    if len(words) <= SHINGLE_WORDS:
+        return [normalised.encode()]
+    return [
+        " ".join(words[i : i + SHINGLE_WORDS]).encode()
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    ]
+
+
+def group_templates(
+    distinct_texts: Sequence[str],
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = 10_000,
+) -> np.ndarray:
+    """Group number per distinct text (the smallest index of its group): near-duplicates joined.
+
+    Texts shorter than a template keep their own group. Memory is one 64-value signature per
+    indexed text; signatures are built in chunks."""
+    from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+    n = len(distinct_texts)
+    uf = _UnionFind(n)
+    if threshold >= 1.0 or n < 2:
+        return uf.parent.copy()
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    indexed: dict[int, LeanMinHash] = {}
+    for start in range(0, n, chunk):
+        block = [normalise_strict(t) for t in distinct_texts[start : start + chunk]]
+        wanted = [i for i, key in enumerate(block) if len(key.split()) >= MIN_TEMPLATE_WORDS]
+        signatures = MinHash.bulk([_shingles(block[i]) for i in wanted], num_perm=NUM_PERM)
+        for i, signature in zip(wanted, signatures, strict=True):
+            index = start + i
+            lean = LeanMinHash(signature)
+            best = 0.0
+            for other in lsh.query(lean):
+                similarity = lean.jaccard(indexed[other])
+                if similarity >= threshold:
+                    uf.union(index, other)
+                    best = max(best, similarity)
+            if best < _INDEX_BELOW:
+                lsh.insert(index, lean)
+                indexed[index] = lean
+        if progress:
+            progress(min(n, start + chunk), n)
+    return np.array([uf.find(i) for i in range(n)])
+
+
 def find_campaigns(
     texts: Sequence[str],
     threshold: float = DEFAULT_THRESHOLD,
     min_size: int = 2,
 ) -> list[list[int]]:
-    """Groups of response indices that share a template (exact or near-duplicate), largest first."""
-    keys = [normalise_strict(t) for t in texts]
-    distinct: dict[str, int] = {}
-    first_of: list[int] = []
-    owner = np.empty(len(keys), dtype=int)
+    """Groups of response indices that share a template (exact or near-duplicate), largest first.
+    Every response of a group is kept; short and empty answers are never a campaign."""
+    keys = [template_key(t) for t in texts]
+    first: dict[str, int] = {}
+    distinct: list[str] = []
+    owner = np.full(len(keys), -1)
     for i, key in enumerate(keys):
-        if key not in distinct:
-            distinct[key] = len(first_of)
-            first_of.append(i)
-        owner[i] = distinct[key]
-    uf = _UnionFind(len(first_of))
-    if threshold < 1.0:
-        _join_near_duplicates(list(distinct), uf, threshold)
+        if not key:
+            continue
+        if key not in first:
+            first[key] = len(distinct)
+            distinct.append(texts[i])
+        owner[i] = first[key]
+    group_of = group_templates(distinct, threshold)
     groups: dict[int, list[int]] = {}
-    for i in range(len(keys)):
-        if not keys[i]:
-            continue  # empty responses are not a campaign
-        groups.setdefault(uf.find(int(owner[i])), []).append(i)
+    for i, o in enumerate(owner):
+        if o >= 0:
+            groups.setdefault(int(group_of[o]), []).append(i)
     result = [g for g in groups.values() if len(g) >= min_size]
     result.sort(key=lambda g: (-len(g), g[0]))
     return result
 
 
-def shingles(text: str, size: int = SHINGLE) -> set[int]:
-    """Hashes of the character `size`-grams of a normalised text (CRC32: stable across runs)."""
-    if len(text) <= size:
-        return {zlib.crc32(text.encode())}
-    return {zlib.crc32(text[i : i + size].encode()) for i in range(len(text) - size + 1)}
-
-
-def jaccard(a: set[int], b: set[int]) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
-
-
-def minhash(sets: list[set[int]], hashes: int = BANDS * ROWS, seed: int = 1) -> np.ndarray:
-    """MinHash signatures (documents x hashes) of shingle sets."""
-    rng = np.random.default_rng(seed)
-    a = rng.integers(1, 1 << 31, size=hashes, dtype=np.uint64)
-    b = rng.integers(0, 1 << 31, size=hashes, dtype=np.uint64)
-    lengths = np.array([len(s) for s in sets])
-    flat = np.fromiter((h for s in sets for h in s), dtype=np.uint64, count=int(lengths.sum()))
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    signatures = np.empty((len(sets), hashes), dtype=np.uint64)
-    for j in range(hashes):
-        values = (a[j] * flat + b[j]) % np.uint64(_PRIME)
-        signatures[:, j] = np.minimum.reduceat(values, starts)
-    return signatures
-
-
-def _join_near_duplicates(distinct_texts: list[str], uf: _UnionFind, threshold: float) -> None:
-    candidates = [i for i, t in enumerate(distinct_texts) if len(t) >= MIN_CHARS_FOR_NEAR]
-    if len(candidates) < 2:
-        return
-    sets = [shingles(distinct_texts[i]) for i in candidates]
-    signatures = minhash(sets)
-    checked: set[tuple[int, int]] = set()
-    for band in range(BANDS):
-        block = signatures[:, band * ROWS : (band + 1) * ROWS]
-        keys = np.ascontiguousarray(block).view(np.dtype((np.void, block.dtype.itemsize * ROWS)))
-        order = np.argsort(keys.ravel(), kind="stable")
-        sorted_keys = keys.ravel()[order]
-        boundaries = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
-        for bucket in np.split(order, boundaries):
-            if len(bucket) < 2:
-                continue
-            # compare each member with a few earlier members of the bucket, not all pairs: a
-            # campaign of thousands would otherwise cost millions of checks
-            for pos in range(1, len(bucket)):
-                x = int(bucket[pos])
-                for y in bucket[max(0, pos - 4) : pos]:
-                    y = int(y)
-                    pair = (min(x, y), max(x, y))
-                    if pair in checked:
-                        continue
-                    checked.add(pair)
-                    if uf.find(candidates[x]) == uf.find(candidates[y]):
-                        continue
-                    if jaccard(sets[x], sets[y]) >= threshold:
-                        uf.union(candidates[x], candidates[y])
-
-
-def campaign_summary(texts: Sequence[str], groups: list[list[int]]) -> list[dict]:
+def campaign_summary(texts: Sequence[str], groups: Iterable[list[int]]) -> list[dict]:
     """One row per group: size, the most common wording (the template) and the member indices."""
     out = []
     for number, members in enumerate(groups, start=1):
@@ -153,3 +157,13 @@ def campaign_summary(texts: Sequence[str], groups: list[list[int]]) -> list[dict
             }
         )
     return out
+
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "MIN_TEMPLATE_WORDS",
+    "campaign_summary",
+    "find_campaigns",
+    "group_templates",
+    "template_key",
+]

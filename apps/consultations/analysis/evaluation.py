@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import f1_score
 
+from .mapping import ThemeMapper
+
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 TRUE_FLAGS = {"1", "1.0", "true", "t", "yes", "y", "x", "✓"}
 FALSE_FLAGS = {"", "0", "0.0", "false", "f", "no", "n", "nan", "na", "none", "-"}
@@ -172,12 +174,11 @@ def code_with(
     seed: int = 0,
     rounds: int = DEFAULT_ROUNDS,
     features=None,
+    embeddings=None,
 ):
     """The active-learning loop: the mapper chooses whom to ask, `coder` answers, in `rounds`
     batches until `budget` responses are coded. Returns the fitted `ThemeMapper`."""
-    from .mapping import ThemeMapper
-
-    mapper = ThemeMapper(texts, themes, features=features, seed=seed)
+    mapper = ThemeMapper(texts, themes, features=features, embeddings=embeddings, seed=seed)
     batch = max(1, -(-budget // max(1, rounds)))
     while len(mapper.labels) < budget:
         ask = mapper.next_to_code(min(batch, budget - len(mapper.labels)), budget=budget)
@@ -194,6 +195,7 @@ def evaluate(
     rounds: int = DEFAULT_ROUNDS,
     coder: GoldCoder | None = None,
     features=None,
+    embeddings=None,
 ) -> dict:
     """Run the active-learning loop against the gold coder and score the unrevealed rows."""
     if not 0 < coded_fraction < 1:
@@ -204,10 +206,15 @@ def evaluate(
     if n < 2 or budget < 1:
         raise GoldFileError(f"only {n} usable rows: too few to code {coded_fraction:.0%} of them")
     coder = coder or GoldCoder(gold.labels, budget)
-    mapper = code_with(gold.texts, gold.themes, coder, budget, seed, rounds, features)
+    mapper = code_with(gold.texts, gold.themes, coder, budget, seed, rounds, features, embeddings)
     predicted = mapper.predict()
     held_out = np.setdiff1d(np.arange(n), mapper.coded_indices)
     result = score(gold.labels[held_out], predicted[held_out])
+    result.update(
+        themes_per_answer=round(float(predicted[held_out].sum(axis=1).mean()), 2),
+        coders_themes_per_answer=round(float(gold.labels[held_out].sum(axis=1).mean()), 2),
+        alpha=mapper.decoding_alpha,
+    )
     result.update(
         coded=len(mapper.labels),
         evaluated=len(held_out),

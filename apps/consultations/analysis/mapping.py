@@ -1,21 +1,21 @@
 """Theme mapping with active learning: learn from the responses a person codes, map all the others.
 
 `ThemeMapper` holds every response of a question (the texts are known up front; only the codes are
-learnt). A person codes some responses (multi-label); the mapper fits one regularised logistic
-regression per theme on the coded ones and maps every response. Decoding always gives a response its
-most likely theme and adds further themes whose probability is close to the top one (`alpha` times
-the top probability), because most responses carry one or two themes and a response with no theme is
-useless to the analyst.
+learnt). Each response is represented by its TF-IDF word and character n-grams side by side with
+its multilingual sentence embedding (`embedding.combine`): the n-grams carry exact wording,
+compounds and misspellings, the embedding carries meaning across different words. A person codes
+some responses (multi-label); the mapper fits one regularised logistic regression per theme on
+the coded ones (`classifier.fit_proba`) and maps every response.
+
+Decoding gives a response its most likely theme and adds further themes at least `alpha` times as
+likely as the top one. `alpha`, which sets how many themes a response gets, is calibrated per
+question by cross-validation on the coded answers only (`tuning.choose_alpha`), so the number of
+themes per answer follows what the coders give on that question.
 
 Which response to ask about next (`next_to_code`): while little is coded, the most representative
-responses of distinct regions of the text space (k-means centres), so the first codes cover the
-themes people actually raise; afterwards, the responses the current model is least sure of (small
-margin between its top two themes), spread out by taking at most one per k-means cluster.
-
-Defaults, not tuned per file: C=30 (moderate L2 regularisation on L2-normalised TF-IDF rows) and
-alpha=0.5 (a second theme must be at least half as likely as the first). Probabilities are then
-smoothed over the 10 nearest neighbours of each response (`propagate`, transductive: the uncoded
-texts are known), which measurably helps when few responses are coded.
+responses of distinct regions of the embedding space (k-means centres), so the first codes cover
+the themes people actually raise; afterwards, the responses the current model is least sure of
+(small margin between its top two themes), spread out by taking at most one per k-means cluster.
 
 Themes with no coded example are never predicted (nothing to learn from) and are reported by
 `themes_needing_examples`; a theme with one example is learnt with balanced class weights, which
@@ -29,94 +29,13 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import KMeans, MiniBatchKMeans
-from sklearn.linear_model import LogisticRegression
 
+from . import embedding
+from .classifier import DEFAULT_ALPHA, DEFAULT_C, decode, fit_proba
 from .text import Vectoriser, reduce
+from .tuning import choose_alpha
 
-DEFAULT_C = 30.0
-DEFAULT_ALPHA = 0.5
-# exact nearest neighbours cost O(n^2); above this the mapping is the classifier's alone
-MAX_PROPAGATION_ROWS = 20_000
-
-
-def decode(proba: np.ndarray, alpha: float = DEFAULT_ALPHA) -> np.ndarray:
-    """Multi-label decision: the top theme plus any within `alpha` times its probability."""
-    proba = np.asarray(proba, dtype=float)
-    if proba.size == 0:
-        return np.zeros(proba.shape, dtype=int)
-    top = proba.max(axis=1, keepdims=True)
-    out = ((proba >= alpha * top) & (proba > 0)).astype(int)
-    has_any = top[:, 0] > 0
-    rows = np.flatnonzero(has_any)
-    out[rows, proba[rows].argmax(axis=1)] = 1
-    return out
-
-
-def fit_proba(
-    features: sp.spmatrix | np.ndarray,
-    coded_rows: np.ndarray,
-    coded_labels: np.ndarray,
-    C: float = DEFAULT_C,
-    predict_rows: np.ndarray | None = None,
-) -> np.ndarray:
-    """One-vs-rest logistic regression per theme; returns probabilities for `predict_rows` (all rows
-    by default). A theme with no positive gets probability 0; one always present gets 1."""
-    coded_labels = np.asarray(coded_labels, dtype=int)
-    target = features if predict_rows is None else features[predict_rows]
-    proba = np.zeros((target.shape[0], coded_labels.shape[1]), dtype=float)
-    train = features[coded_rows]
-    for j in range(coded_labels.shape[1]):
-        y = coded_labels[:, j]
-        positives = int(y.sum())
-        if positives == 0:
-            continue
-        if positives == len(y):
-            proba[:, j] = 1.0
-            continue
-        model = LogisticRegression(
-            C=C,
-            max_iter=1000,
-            class_weight="balanced",
-            solver="liblinear",
-            dual=True,
-            random_state=0,
-        )
-        model.fit(train, y)
-        proba[:, j] = model.predict_proba(target)[:, 1]
-    return proba
-
-
-def neighbour_index(vectors: np.ndarray, neighbours: int = 10) -> np.ndarray:
-    """Row indices of each response's `neighbours` nearest other responses (Euclidean on
-    L2-normalised rows, i.e. cosine)."""
-    from sklearn.neighbors import NearestNeighbors
-
-    n = len(vectors)
-    k = min(neighbours + 1, n)
-    index = NearestNeighbors(n_neighbors=k).fit(vectors)
-    _, near = index.kneighbors(vectors)
-    return near[:, 1:]
-
-
-def propagate(
-    proba: np.ndarray,
-    near: np.ndarray,
-    coded_rows: np.ndarray,
-    coded_labels: np.ndarray,
-    weight: float = 0.5,
-    iterations: int = 10,
-) -> np.ndarray:
-    """Transductive smoothing: blend each response's probabilities with its nearest neighbours'
-    (`near` from `neighbour_index`), coded responses clamped to their codes. Responses worded like
-    coded ones pull their neighbours towards the same themes; the classifier keeps `1-weight`."""
-    if len(proba) < 3 or len(coded_rows) == 0 or near.shape[1] == 0:
-        return proba
-    spread = proba.copy()
-    spread[coded_rows] = coded_labels
-    for _ in range(iterations):
-        spread = weight * spread[near].mean(axis=1) + (1 - weight) * proba
-        spread[coded_rows] = coded_labels
-    return spread
+__all__ = ["DEFAULT_ALPHA", "DEFAULT_C", "ThemeMapper", "decode", "fit_proba", "representatives"]
 
 
 def representatives(vectors: np.ndarray, k: int, seed: int = 0, among: np.ndarray | None = None):
@@ -156,23 +75,31 @@ class ThemeMapper:
         themes: Sequence[str],
         *,
         features: sp.spmatrix | np.ndarray | None = None,
+        embeddings: np.ndarray | None = None,
         seed: int = 0,
-        C: float | None = None,
+        C: float = DEFAULT_C,
         alpha: float | None = None,
         warm_start_fraction: float = 0.5,
-        tune: bool = False,
     ) -> None:
+        """`embeddings`: the responses' sentence embeddings if already computed (they are stored
+        per answer by the app); `features`: a ready feature matrix (then `embeddings` only serve
+        the choice of whom to ask). `alpha` fixes the decoding instead of calibrating it."""
         self.texts = list(texts)
         self.themes = list(themes)
         self.seed = seed
-        self.features = Vectoriser().fit_transform(self.texts) if features is None else features
-        self._dense: np.ndarray | None = None
-        self._near: np.ndarray | None = None
+        if features is None:
+            if embeddings is None:
+                embeddings = embedding.encode(self.texts)
+            features = embedding.combine(Vectoriser().fit_transform(self.texts), embeddings)
+        self.features = features
+        self._dense: np.ndarray | None = (
+            None if embeddings is None else np.asarray(embeddings, dtype=np.float32)
+        )
         self._warm_queue: list[int] | None = None
         self.C = C
         self.alpha = alpha
         self.warm_start_fraction = warm_start_fraction
-        self.tune = tune
+        self._alpha: float | None = None
         self.labels: dict[int, np.ndarray] = {}
         self._proba: np.ndarray | None = None
 
@@ -183,6 +110,7 @@ class ThemeMapper:
             raise IndexError(f"response {index} is not one of the {len(self.texts)} responses")
         self.labels[int(index)] = self._as_vector(labels)
         self._proba = None
+        self._alpha = None
 
     def code_many(self, indices: Iterable[int], labels: Sequence) -> None:
         for index, row in zip(indices, labels, strict=True):
@@ -220,20 +148,14 @@ class ThemeMapper:
     # -- choosing whom to ask -------------------------------------------------------------------
     @property
     def dense(self) -> np.ndarray:
-        """A 100-dimensional LSA view of the responses, used for diversity."""
+        """The dense view used for diversity: the sentence embeddings, else a 100-dimensional LSA
+        view of the features."""
         if self._dense is None:
             if sp.issparse(self.features):
                 self._dense = reduce(self.features, dims=100, seed=self.seed)
             else:
                 self._dense = np.asarray(self.features, dtype=np.float32)
         return self._dense
-
-    @property
-    def near(self) -> np.ndarray:
-        """Each response's nearest neighbours in the LSA view (for propagation)."""
-        if self._near is None:
-            self._near = neighbour_index(self.dense)
-        return self._near
 
     def next_to_code(self, k: int = 1, budget: int | None = None) -> list[int]:
         """The `k` uncoded responses most worth a person's time next.
@@ -269,42 +191,35 @@ class ThemeMapper:
         return [int(i) for i in representatives(self.dense, k, self.seed, among=pool)]
 
     # -- learning and mapping -------------------------------------------------------------------
-    def _choose_hyperparameters(self) -> tuple[float, float]:
-        from .tuning import choose_hyperparameters
-
-        if self.C is not None and self.alpha is not None:
-            return self.C, self.alpha
-        C, alpha = choose_hyperparameters(
-            self.features,
-            self.coded_indices,
-            self._coded_matrix(),
-            seed=self.seed,
-            near=self.near if len(self.texts) <= MAX_PROPAGATION_ROWS else None,
-        )
-        return (self.C if self.C is not None else C), (
-            self.alpha if self.alpha is not None else alpha
-        )
-
     def predict_proba(self) -> np.ndarray:
         """Probability of each theme for every response (coded rows as the model sees them)."""
         if self._proba is None:
             if not self.labels:
                 self._proba = np.zeros((len(self.texts), len(self.themes)))
             else:
-                C = self.C if self.C is not None else DEFAULT_C
                 rows, codes = self.coded_indices, self._coded_matrix()
-                proba = fit_proba(self.features, rows, codes, C=C)
-                if len(self.texts) <= MAX_PROPAGATION_ROWS:
-                    proba = propagate(proba, self.near, rows, codes)
-                self._proba = proba
+                self._proba = fit_proba(self.features, rows, codes, C=self.C)
         return self._proba
+
+    @property
+    def decoding_alpha(self) -> float:
+        """The decoding ratio in use: fixed, or calibrated on the coded answers (cached)."""
+        if self.alpha is not None:
+            return self.alpha
+        if self._alpha is None:
+            self._alpha = (
+                choose_alpha(
+                    self.features, self.coded_indices, self._coded_matrix(), C=self.C,
+                    seed=self.seed,
+                )
+                if self.labels
+                else DEFAULT_ALPHA
+            )
+        return self._alpha
 
     def predict(self, keep_coded: bool = True) -> np.ndarray:
         """0/1 theme matrix for every response; coded responses keep the person's codes."""
-        if self.tune and self.labels and (self.C is None or self.alpha is None):
-            self.C, self.alpha = self._choose_hyperparameters()
-            self._proba = None
-        out = decode(self.predict_proba(), self.alpha if self.alpha is not None else DEFAULT_ALPHA)
+        out = decode(self.predict_proba(), self.decoding_alpha)
         if keep_coded:
             for i, row in self.labels.items():
                 out[i] = row

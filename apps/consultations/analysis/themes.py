@@ -1,7 +1,8 @@
 """Theme discovery: propose themes from free text for a person to rename, merge, split and describe.
 
-Method: TF-IDF (word + character n-grams) reduced by latent semantic analysis to 100 dimensions,
-k-means clustering (k chosen by silhouette over a small range when not given), then for each cluster
+Method: each response is its multilingual sentence embedding (meaning) side by side with a
+100-dimensional latent semantic analysis of its TF-IDF word and character n-grams (wording), each
+block unit length; k-means clustering (k chosen by silhouette over a small range when not given), then for each cluster
 the keywords that distinguish it (words and two-word phrases used by at least two of its
 responses, scored by their share in the cluster times the log of how much more often the cluster
 uses them than the rest; stop words removed) and the responses nearest the centre as
@@ -19,6 +20,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.metrics import silhouette_score
 
 from .stopwords import STOP_WORDS
+from . import embedding
 from .text import Vectoriser, normalise, reduce
 
 
@@ -126,21 +128,36 @@ def _proposals(texts, vectors, members_list, centres, quotes_per_theme) -> list[
     return themes
 
 
+def represent(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0) -> np.ndarray:
+    """The discovery view: sentence embedding and LSA of TF-IDF side by side, rows unit length."""
+    from sklearn.preprocessing import normalize
+
+    wording = reduce(Vectoriser().fit_transform(texts), dims=100, seed=seed)
+    return normalize(np.hstack([np.asarray(embeddings, dtype=np.float32), wording]))
+
+
 def discover_themes(
     texts: Sequence[str],
     n_themes: int | None = None,
     seed: int = 0,
     quotes_per_theme: int = 3,
     vectors: np.ndarray | None = None,
+    embeddings: np.ndarray | None = None,
 ) -> list[ProposedTheme]:
-    """Cluster responses into proposed themes, largest first. Empty texts are left out."""
+    """Cluster responses into proposed themes, largest first. Empty texts are left out.
+
+    `embeddings` (one row per text) are the stored sentence embeddings, computed when absent;
+    `vectors` replaces the whole representation."""
     texts = [t if isinstance(t, str) else "" for t in texts]
     keep = np.array([i for i, t in enumerate(texts) if t.strip()], dtype=int)
     if len(keep) == 0:
         return []
     kept_texts = [texts[i] for i in keep]
     if vectors is None:
-        vectors = reduce(Vectoriser().fit_transform(kept_texts), dims=100, seed=seed)
+        meaning = (
+            embedding.encode(kept_texts) if embeddings is None else np.asarray(embeddings)[keep]
+        )
+        vectors = represent(kept_texts, meaning, seed)
     else:
         vectors = np.asarray(vectors)[keep]
     k = n_themes or _choose_k(vectors, seed)

