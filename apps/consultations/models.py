@@ -388,19 +388,74 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     choices = models.JSONField(default=list, blank=True, help_text="Chosen options")
     text = models.TextField(blank=True)
+    text_key = models.CharField(
+        max_length=16,
+        null=True,
+        blank=True,
+        help_text="Campaign template key of the text (empty: too short to be a template; "
+        "unset: not grouped yet)",
+    )
+    campaign = models.ForeignKey(
+        "Campaign", null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
 
     class Meta:
         ordering = ["question__number"]
         constraints = [
             models.UniqueConstraint(fields=["response", "question"], name="unique_answer")
         ]
+        indexes = [models.Index(fields=["question", "text_key"])]
 
     def __str__(self) -> str:
         return f"{self.response} Q{self.question.number}"
 
+    def save(self, *args, **kwargs) -> None:
+        # a new or edited text must be grouped again (see services.campaigns)
+        self.text_key, self.campaign = None, None
+        super().save(*args, **kwargs)
+
     @property
     def is_empty(self) -> bool:
         return not self.choices and not self.text.strip()
+
+
+class Campaign(models.Model):
+    """Answers to one question sharing a template (exact or with personal edits): kept, counted,
+    shown once with their count. Rebuilt by services.campaigns.detect."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="campaigns")
+    number = models.PositiveIntegerField(help_text="1 = the largest in the consultation")
+    size = models.PositiveIntegerField()
+    variants = models.PositiveIntegerField(help_text="Distinct wordings among the members")
+    template = models.TextField(help_text="The most common wording")
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.number} ({self.size})"
+
+    @property
+    def label(self) -> str:
+        return "Campaign" if self.size >= CAMPAIGN_SIZE else "Near-duplicates"
+
+    @property
+    def question_number(self) -> int:
+        return self.question.number
+
+
+CAMPAIGN_SIZE = 5  # smaller groups are shown as near-duplicates rather than a campaign
+
+
+class TextEmbedding(models.Model):
+    """The sentence embedding of one exact text, stored once however many answers share it
+    (computed by services.embeddings, never per page view)."""
+
+    digest = models.CharField(max_length=32, unique=True, help_text="blake2b-128 of the text")
+    vector = models.BinaryField(help_text="512 float16 values")
+
+    def __str__(self) -> str:
+        return self.digest
 
 
 class ThemeOrigin(models.TextChoices):

@@ -40,7 +40,7 @@ from apps.consultations.models import (
     ThemeOrigin,
 )
 from apps.consultations.services import charts, tallies, themes
-from apps.consultations.services.campaigns import campaign_groups
+from apps.consultations.services.campaigns import campaign_groups, campaign_of_responses
 from apps.consultations.services.importing import OfflineResponseImporter
 from apps.consultations.services.issuing import issue_paper
 from apps.consultations.services.redaction import __doc__ as REDACTION_METHOD
@@ -536,11 +536,8 @@ def responses(request: HttpRequest, slug: str) -> HttpResponse:
         qs = qs.exclude(channel=Channel.ONLINE)
     elif flt in dict(StakeholderGroup.choices):
         qs = qs.filter(group=flt)
-    campaign_of = {}
-    for group in campaign_groups(consultation):
-        for rid in group.response_ids:
-            campaign_of[rid] = group
     page = list(qs[:500])
+    campaign_of = campaign_of_responses(consultation, [r.pk for r in page])
     for response in page:
         response.campaign = campaign_of.get(response.pk)
     return render(

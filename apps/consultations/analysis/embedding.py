@@ -12,6 +12,7 @@ into chunks embedded by parallel worker processes.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -64,9 +65,7 @@ def encode(
     return vectors[[position[t] for t in texts]] if texts else vectors
 
 
-def encode_distinct(
-    texts: Sequence[str], workers: int | None = None, progress=None
-) -> np.ndarray:
+def encode_distinct(texts: Sequence[str], workers: int | None = None, progress=None) -> np.ndarray:
     """Embeddings of texts already known to be distinct (see `encode`)."""
     texts = list(texts)
     out = np.zeros((len(texts), DIMS), dtype=np.float32)
@@ -74,7 +73,9 @@ def encode_distinct(
     workers = default_workers() if workers is None else workers
     done = 0
     if workers > 1 and len(texts) >= PARALLEL_FROM:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # spawned (not forked) workers: safe inside a threaded web server or job worker
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             results = pool.map(_encode_chunk, [chunk for _, chunk in chunks])
             for (start, chunk), vectors in zip(chunks, results, strict=True):
                 out[start : start + len(chunk)] = vectors

@@ -209,7 +209,10 @@ class ThemeMapper:
         if self._alpha is None:
             self._alpha = (
                 choose_alpha(
-                    self.features, self.coded_indices, self._coded_matrix(), C=self.C,
+                    self.features,
+                    self.coded_indices,
+                    self._coded_matrix(),
+                    C=self.C,
                     seed=self.seed,
                 )
                 if self.labels

@@ -22,6 +22,11 @@ REASON_MARKERS = re.compile(
     re.IGNORECASE,
 )
 NUMBER = re.compile(r"\d")
+NEAR_COPY = 0.7  # share of words in common (Jaccard) above which two quotes are one wording
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 1.0
 
 
 def evidence_score(text: str) -> float:
@@ -58,12 +63,13 @@ def evidence_rich_quotes(
         return []
     weights = np.ones(len(members)) if strength is None else np.asarray(strength, dtype=float)
     scores = np.array([evidence_score(texts[i]) for i in members]) * (0.5 + weights)
-    seen, chosen = set(), []
+    seen: list[set[str]] = []
+    chosen: list[int] = []
     for pos in np.argsort(-scores, kind="stable"):
-        key = normalise_strict(texts[members[pos]])[:200]
-        if key in seen:
-            continue
-        seen.add(key)
+        words = set(normalise_strict(texts[members[pos]]).split())
+        if any(_overlap(words, other) >= NEAR_COPY for other in seen):
+            continue  # a copy of a chosen quote, perhaps with a name or number changed
+        seen.append(words)
         chosen.append(int(members[pos]))
         if len(chosen) == k:
             break

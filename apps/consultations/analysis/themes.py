@@ -1,12 +1,12 @@
 """Theme discovery: propose themes from free text for a person to rename, merge, split and describe.
 
 Method: each response is its multilingual sentence embedding (meaning) side by side with a
-100-dimensional latent semantic analysis of its TF-IDF word and character n-grams (wording), each
-block unit length; k-means clustering (k chosen by silhouette over a small range when not given), then for each cluster
-the keywords that distinguish it (words and two-word phrases used by at least two of its
-responses, scored by their share in the cluster times the log of how much more often the cluster
-uses them than the rest; stop words removed) and the responses nearest the centre as
-representative quotes. Proposals are data; nothing is stored until a person accepts them.
+100-dimensional latent semantic analysis of its TF-IDF word and character n-grams (wording),
+each block unit length; k-means clustering (k chosen by silhouette over a small range when not
+given); for each cluster the keywords that distinguish it (words and two-word phrases used by at
+least two of its responses, scored by their share in the cluster times the log of how much more
+often the cluster uses them than the rest; stop words removed) and the responses nearest the
+centre as representative quotes. Proposals are data; nothing is stored until a person accepts.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.metrics import silhouette_score
 
-from .stopwords import STOP_WORDS
 from . import embedding
+from .stopwords import STOP_WORDS
 from .text import Vectoriser, normalise, reduce
 
 

@@ -28,10 +28,7 @@ def response_table(consultation: Consultation) -> tuple[list[str], list[list[str
             header.append(f"Q{q.number} text")
         if q.has_text:
             header.append(f"Q{q.number} themes")
-    campaign_of = {}
-    for group in campaign_groups(consultation):
-        for rid in group.response_ids:
-            campaign_of.setdefault(rid, f"{group.label} {group.number} (Q{group.question_number})")
+    campaigns = {c.pk: c for c in campaign_groups(consultation)}
     rows = []
     responses = (
         consultation.responses.submitted()
@@ -50,7 +47,7 @@ def response_table(consultation: Consultation) -> tuple[list[str], list[list[str
             r.get_group_display(),
             "yes" if r.consent_to_publish else "no",
             "yes" if r.is_demo else "no",
-            campaign_of.get(r.pk, ""),
+            _campaign_label(campaigns, r.answers.all()),
         ]
         for q in questions:
             a = answers.get(q.pk)
@@ -81,3 +78,12 @@ def as_csv(consultation: Consultation) -> bytes:
 def as_xlsx(consultation: Consultation) -> bytes:
     columns, rows = _table(consultation)
     return to_xlsx([("Responses", rows, columns)])
+
+
+def _campaign_label(campaigns: dict, answers) -> str:
+    ids = sorted(
+        {a.campaign_id for a in answers if a.campaign_id}, key=lambda i: campaigns[i].number
+    )
+    return "; ".join(
+        f"{campaigns[i].label} {campaigns[i].number} (Q{campaigns[i].question_number})" for i in ids
+    )

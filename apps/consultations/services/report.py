@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from apps.consultations.models import (
+    Answer,
     Channel,
     Consultation,
     MeetingView,
@@ -41,6 +42,10 @@ def response_counts(consultation: Consultation) -> dict[str, int]:
     )
 
 
+def _responses_in(groups) -> int:
+    return Answer.objects.filter(campaign__in=list(groups)).values("response_id").distinct().count()
+
+
 def build_what_we_heard(
     consultation: Consultation, *, quotes_per_theme: int = 2, for_web: bool = True
 ) -> BoardPaper:
@@ -49,7 +54,7 @@ def build_what_we_heard(
     meetings = list(consultation.meetings.order_by("date"))
     groups = campaign_groups(consultation)
     campaigns = [g for g in groups if g.label == "Campaign"]
-    in_campaigns = len({r for c in campaigns for r in c.response_ids})
+    in_campaigns = _responses_in(campaigns)
     near = [g for g in groups if g.label != "Campaign"]
     summary = [
         f"This report sets out what we heard in the consultation “{consultation.title}”, open "
@@ -68,7 +73,7 @@ def build_what_we_heard(
         )
     if near:
         summary.append(
-            f"{len({r for g in near for r in g.response_ids})} responses share a near-identical "
+            f"{_responses_in(near)} responses share a near-identical "
             f"answer with a few others ({len(near)} small groups); "
             "they too are all counted."
         )

@@ -24,7 +24,7 @@ from apps.consultations.models import (
     ThemeAssignment,
     ThemeOrigin,
 )
-from apps.consultations.services import engine
+from apps.consultations.services import embeddings, engine
 from apps.jobs.services import background
 
 
@@ -66,8 +66,11 @@ def run_discovery(
     coded = set(
         CodedAnswer.objects.filter(answer__question=question).values_list("answer_id", flat=True)
     )
-    _progress(job, 10, f"Finding themes in {len(answers)} answers")
-    proposed = engine.discover([a.text for a in answers], k=k)
+    texts = [a.text for a in answers]
+    _progress(job, 10, f"Embedding {len(answers)} answers (stored once)")
+    vectors = embeddings.vectors_for(texts)
+    _progress(job, 40, f"Finding themes in {len(answers)} answers")
+    proposed = engine.discover(texts, k=k, embeddings=vectors)
     _progress(job, 80, "Saving proposed themes")
     with transaction.atomic():
         _save_proposed(question, answers, coded, proposed)
@@ -124,7 +127,8 @@ def split(theme: Theme) -> list[Theme]:
     assignments = list(theme.assignments.select_related("answer"))
     if len(assignments) < 4:
         return [theme]
-    parts = engine.discover([a.answer.text for a in assignments], k=2)
+    texts = [a.answer.text for a in assignments]
+    parts = engine.discover(texts, k=2, embeddings=embeddings.vectors_for(texts))
     if len(parts) < 2:
         return [theme]
     created = []
@@ -198,20 +202,18 @@ def _mapper(question: Question):
             or cached["fingerprint"] != fingerprint
             or any(a not in codes for a in cached["applied"])
         ):
-            mapper = engine.make_mapper([a.text for a in answers], [str(t.pk) for t in themes])
+            texts = [a.text for a in answers]
+            mapper = engine.Mapper(
+                texts, [str(t.pk) for t in themes], embeddings=embeddings.vectors_for(texts)
+            )
             cached = {"fingerprint": fingerprint, "mapper": mapper, "applied": {}}
             _MAPPERS[question.pk] = cached
         mapper = cached["mapper"]
         index = {a.pk: i for i, a in enumerate(answers)}
-        changed = False
         for answer_id, theme_ids in codes.items():
             if answer_id in index and cached["applied"].get(answer_id) != theme_ids:
                 mapper.add(index[answer_id], sorted(theme_ids))
                 cached["applied"][answer_id] = theme_ids
-                changed = True
-        if changed or "fitted" not in cached:
-            mapper.fit()
-            cached["fitted"] = True
     return mapper, answers, themes
 
 

@@ -179,15 +179,34 @@ def test_embed_gives_normalised_rows_and_lsa_dims():
     assert low.shape == (len(texts), 5)
 
 
-def test_optional_cross_validated_hyperparameters_come_from_the_grid():
-    from apps.consultations.analysis.tuning import ALPHA_GRID, C_GRID
+def test_decoding_is_calibrated_on_coded_answers_from_the_grid():
+    from apps.consultations.analysis.tuning import ALPHA_GRID
 
     texts, truth = _toy_corpus()
     texts = texts * 3  # 54 responses: enough for cross-validation
     truth = truth * 3
-    mapper = ThemeMapper(texts, ["parking", "lights", "surface"], seed=0, tune=True)
+    mapper = ThemeMapper(texts, ["parking", "lights", "surface"], seed=0)
     for i in range(45):
         mapper.code(i, [mapper.themes[truth[i]]])
     predicted = mapper.predict()
-    assert mapper.C in C_GRID and mapper.alpha in ALPHA_GRID
+    assert mapper.decoding_alpha in ALPHA_GRID
     assert [row.argmax() for row in predicted[45:]] == truth[45:]
+
+
+def test_five_hundred_different_one_word_answers_and_common_short_answers_are_no_campaign():
+    words = [f"word{i}" for i in range(500)]
+    assert find_campaigns(words) == []
+    assert find_campaigns(["Nothing."] * 300 + ["No"] * 200 + ["I agree."] * 100) == []
+
+
+def test_a_campaign_of_many_edited_copies_is_one_group():
+    rng = np.random.default_rng(0)
+    names = ["Jane", "Ali", "Sam", "Priya", "Tom", "Ewa"]
+    texts = []
+    for i in range(300):
+        text = f"Dear council, {TEMPLATE} Regards, {names[i % 6]} {i}."
+        if rng.random() < 0.5:
+            text = text.replace("without any extra funding", "with no new money at all")
+        texts.append(text)
+    groups = find_campaigns(texts + OWN_WORDS)
+    assert [len(g) for g in groups] == [300]
