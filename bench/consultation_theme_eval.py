@@ -20,6 +20,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from apps.consultations.analysis.embedding import combine, encode  # noqa: E402
 from apps.consultations.analysis.evaluation import evaluate, load_gold  # noqa: E402
 from apps.consultations.analysis.text import Vectoriser  # noqa: E402
 
@@ -60,25 +61,34 @@ def main() -> None:
     for name in args.sets.split(","):
         path, text, labels = SETS[name]
         gold = load_gold(ROOT / path, text, labels)
-        features = Vectoriser().fit_transform(gold.texts)  # texts only: shared across seeds
+        # texts only (no label): computed once and shared across seeds, as the app stores them
+        embeddings = encode(gold.texts)
+        features = combine(Vectoriser().fit_transform(gold.texts), embeddings)
         for fraction in fractions:
             runs = []
             for seed in range(args.seeds):
-                result = evaluate(gold, fraction, seed=seed, features=features)
+                result = evaluate(
+                    gold, fraction, seed=seed, features=features, embeddings=embeddings
+                )
                 print(name, fraction, seed, json.dumps(result), flush=True)
                 runs.append(result)
-            mean = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
+            mean = {
+                k: float(np.mean([r[k] for r in runs]))
+                for k in runs[0]
+                if isinstance(runs[0][k], int | float)
+            }
             table.append((name, fraction, mean))
     print()
     print(
         f"{'set':5} {'coded':>6} {'sample_f1':>9} {'baseline':>8} {'micro_f1':>8} "
-        f"{'macro_f1':>8} {'seconds':>7}"
+        f"{'macro_f1':>8} {'themes/ans':>10} {'coders':>6} {'seconds':>7}"
     )
     for name, fraction, m in table:
         base = BASELINE.get((name, fraction))
         print(
             f"{name:5} {fraction:6.0%} {m['sample_f1']:9.3f} "
             f"{(f'{base:.3f}' if base else '-'):>8} {m['micro_f1']:8.3f} {m['macro_f1']:8.3f} "
+            f"{m['themes_per_answer']:10.2f} {m['coders_themes_per_answer']:6.2f} "
             f"{m['seconds']:7.1f}"
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

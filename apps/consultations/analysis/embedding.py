@@ -100,3 +100,11 @@ def combine(
         return sp.csr_matrix(tfidf)
     dense = sp.csr_matrix(np.asarray(embeddings, dtype=np.float32) * weight)
     return normalize(sp.hstack([normalize(tfidf), dense], format="csr"))
+
+
+def topic_similarity(texts: Sequence[str], topic_texts: Sequence[str]) -> np.ndarray:
+    """For each text, its highest cosine similarity to any of `topic_texts` (e.g. a consultation's
+    questions and paper paragraphs): a check that views filed under a topic are about it."""
+    if not len(texts) or not len(topic_texts):
+        return np.zeros(len(texts), dtype=np.float32)
+    return (encode(texts) @ encode(topic_texts).T).max(axis=1)

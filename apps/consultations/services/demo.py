@@ -2,15 +2,15 @@
 and an earlier round, closed, with responses, meetings, agreed themes and a published outcome.
 
 The paper text is the 2009 Improvement Board paper "Sector Led Help – Consultation framework"
-(LGA/IDeA), attributed. Responses and meeting notes are DEMO records written for this product
-(flagged `is_demo`, names never given). The closed round's national deliberation meeting carries
-real, attributed Polis comments (compdemocracy/openData, CC BY 4.0) from the London deliberation
-on engaging young people in local scrutiny, used as an example of meeting views with vote counts.
+(LGA/IDeA), attributed, with its timetable's dates moved to each demo consultation's own dates and
+its officers' contact details left out. Responses, meeting notes and the closed round's final
+framework are DEMO text written for this product from the 2009 board papers (flagged `is_demo`,
+names never given); every meeting view is about the framework and filed under the question it
+answers.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import random
 
@@ -44,13 +44,53 @@ ATTRIBUTION = (
     "Paper text: “Sector Led Help – Consultation framework”, Improvement Board paper (LGA and "
     "IDeA, 2009), reproduced for demonstration."
 )
-POLIS = "consultation/polis-conversations/london.youth.policing/comments.csv"
-POLIS_ATTRIBUTION = (
-    "Real comments and vote counts from the Polis conversation “What is the best way to engage "
-    "more young people in local scrutiny of policing?” (pol.is/9xxwa9jpkm), "
-    "compdemocracy/openData, "
-    "CC BY 4.0."
+ADAPTED = (
+    " Timetable dates changed to this demo consultation's dates; officers' contact details left "
+    "out."
 )
+FRAMEWORK_TEXT = """Demo: a final framework written for this product from the 2009 Improvement \
+Board papers. It shows what a published outcome looks like; it is not an adopted framework.
+
+Local government led help for councils facing difficulties
+
+1. What the framework is for
+
+Support and challenge from within the sector are more cost effective than government \
+intervention. Councils and their support bodies therefore address agreed areas of weakness \
+before any government intervention is taken, for an agreed period, normally six months.
+
+2. Principles
+
+- The council acknowledges the need to improve and accepts help; help is offered, not imposed.
+- Political ownership of the response to serious underperformance at national, regional and \
+local level.
+- Accredited member and officer peers are at the heart of every package of support.
+- Where a council will not accept help, the sector says so and intervention remains possible.
+
+3. Critical success factors
+
+- Trust: councils are honest and self-aware about their problems, and the support bodies keep \
+what they learn in confidence.
+- Clarity: each region has a single front door, the regional improvement partnership, so a \
+council knows where to go first.
+- Early warning: national performance data and local intelligence are read together and shared \
+with the regional partnerships in confidence.
+- Capacity: peer support for district councils is funded from the national improvement budget.
+
+4. Who does what
+
+Councils	Ask for help early; agree an improvement plan and report on it to their members.
+Regional partnerships	The front door: broker support, read the early warning information, \
+co-ordinate peers.
+National bodies	Accredit and deploy peers, fund support for small councils, keep the \
+framework under review.
+Government and inspectorates	Share early warning information; co-ordinate inspection visits; \
+allow the agreed period before intervening.
+
+5. Review
+
+The framework is reviewed a year after it is adopted, with the councils that have used it.
+"""
 
 QUESTIONS = [
     (
@@ -193,6 +233,22 @@ CAMPAIGN_TEXT = (
     "but the framework must recognise the limited capacity of small districts and provide "
     "funded support rather than expecting councils to pay for it themselves."
 )
+
+
+def _paper_for(consultation: Consultation, text: str) -> str:
+    """The 2009 paper with its timetable on this demo consultation's dates (the page and the paper
+    must agree on when the consultation opens and closes)."""
+    opens, closes = consultation.opens_on, consultation.closes_on
+    swaps = [
+        ("between April and June", f"between {opens:%B %Y} and {closes:%B %Y}"),
+        ("Early April\t", f"{opens:%-d %B %Y}\t"),
+        ("April/May/June\t", f"{opens:%B %Y} to {closes:%B %Y}\t"),
+        ("30 June\t", f"{closes:%-d %B %Y}\t"),
+        ("in the Summer", "after the consultation closes"),
+    ]
+    for old, new in swaps:
+        text = text.replace(old, new)
+    return text
 
 
 def _seed_paper_text() -> str:
@@ -398,7 +454,7 @@ def _responses(
     return truth
 
 
-def _meetings(consultation: Consultation, questions: dict[int, Question], *, polis: bool) -> None:
+def _meetings(consultation: Consultation, questions: dict[int, Question]) -> None:
     start = consultation.opens_on
     plan = [
         ("London", 20, "Local Government House, Smith Square"),
@@ -489,34 +545,6 @@ def _meetings(consultation: Consultation, questions: dict[int, Question], *, pol
                 agrees=agrees,
                 disagrees=disagrees,
             )
-    if polis:
-        path = settings.DATA_DIR / POLIS
-        if path.exists():
-            meeting = RegionalMeeting.objects.create(
-                consultation=consultation,
-                region="National",
-                date=start + dt.timedelta(days=80),
-                venue="Online deliberation (Polis)",
-                title="Young people and local scrutiny",
-                source=POLIS_ATTRIBUTION,
-                notes="Real Polis comments, shown as an example of views captured with votes. "
-                "They are general views, linked to no single question.",
-            )
-            with open(path, newline="", encoding="utf-8") as handle:
-                rows = [r for r in csv.DictReader(handle) if r.get("moderated") == "1"]
-            rows.sort(key=lambda r: -int(r["agrees"] or 0))
-            MeetingView.objects.bulk_create(
-                [
-                    MeetingView(
-                        meeting=meeting,
-                        question=None,
-                        text=r["comment-body"],
-                        agrees=int(r["agrees"] or 0),
-                        disagrees=int(r["disagrees"] or 0),
-                    )
-                    for r in rows[:20]
-                ]
-            )
 
 
 def _themes_from_demo(
@@ -574,14 +602,14 @@ def create_demo(stdout=None) -> None:
             consultation=c,
             version=1,
             title="Sector Led Help – Consultation framework",
-            body=paper_text,
+            body=_paper_for(c, paper_text),
             published_on=c.opens_on,
-            attribution=ATTRIBUTION,
+            attribution=ATTRIBUTION + ADAPTED,
         )
         _issue(c, paper)
         qs = _questions(c)
         _responses(c, qs, n=18, seed=7, campaign=0, late=0)
-        _meetings(c, qs, polis=False)
+        _meetings(c, qs)
         c.meetings.filter(date__gt=today).update(title="Consultation meeting (scheduled, demo)")
         MeetingView.objects.filter(meeting__consultation=c, meeting__date__gt=today).delete()
 
@@ -598,31 +626,29 @@ def create_demo(stdout=None) -> None:
             report_published=True,
             responses_published=True,
             framework_published=True,
-            framework_text="The final framework (demo): sector-led help is offered first, for an "
-            "agreed period, through a single front door in each region, with accredited peers at "
-            "its heart, shared early warning information and funded support for small councils.",
+            framework_text=FRAMEWORK_TEXT,
         )
         first = PaperVersion.objects.create(
             consultation=c,
             version=1,
             title="Sector Led Help – Consultation framework (draft)",
-            body=paper_text,
+            body=_paper_for(c, paper_text),
             published_on=opens,
-            attribution=ATTRIBUTION,
+            attribution=ATTRIBUTION + ADAPTED,
         )
         second = PaperVersion.objects.create(
             consultation=c,
             version=2,
             title="Sector Led Help – Consultation framework (revised after reference group)",
-            body=paper_text,
+            body=_paper_for(c, paper_text),
             published_on=opens + dt.timedelta(days=7),
-            attribution=ATTRIBUTION,
+            attribution=ATTRIBUTION + ADAPTED,
         )
         _issue(c, first)
         _issue(c, second)
         qs = _questions(c)
         truth = _responses(c, qs, n=70, seed=11, campaign=12, late=3)
-        _meetings(c, qs, polis=True)
+        _meetings(c, qs)
         _themes_from_demo(qs[6], COMMITMENTS, truth, coded=15)
         _themes_from_demo(qs[7], ANYTHING_ELSE, truth, coded=10)
         rows = [
@@ -648,6 +674,24 @@ def create_demo(stdout=None) -> None:
                 "Shared early warning information",
                 "Share early warning data sooner.",
                 "An early warning dashboard is shared with regional partnerships in confidence.",
+            ),
+            (
+                "Less inspection burden",
+                "Inspectorates should co-ordinate their visits to a council in difficulty.",
+                "Government and the inspectorates are asked to co-ordinate inspection visits while "
+                "an agreed improvement plan is in place (section 4).",
+            ),
+            (
+                "Peers are the strength",
+                "Protect the accredited peers: they made the difference.",
+                "Accredited member and officer peers are named as the heart of every package of "
+                "support (section 2).",
+            ),
+            (
+                "Partnerships and place",
+                "The draft says too little about failures in partnerships across a place.",
+                "Not changed in this framework: partnership failures will be part of the review a "
+                "year after adoption (section 5).",
             ),
         ]
         for order, (theme_name, said, did) in enumerate(rows, start=1):
