@@ -20,7 +20,6 @@ from apps.consultations.analysis.evaluation import (
     load_gold,
 )
 
-
 CONTRACT = (
     "sample_f1",
     "micro_f1",
