@@ -505,6 +505,13 @@ def _meetings(consultation: Consultation, questions: dict[int, Question]) -> Non
                 2,
             ),
             (7, "The framework should say more about failures in partnerships with health.", 7, 1),
+            (
+                4,
+                "County and district members agreed the regional partnership should be the first "
+                "port of call for a council in difficulty.",
+                11,
+                1,
+            ),
         ],
         [
             (
@@ -519,6 +526,20 @@ def _meetings(consultation: Consultation, questions: dict[int, Question]) -> Non
                 "Government should share its own early warning information with the regions.",
                 9,
                 0,
+            ),
+            (
+                3,
+                "Lead members put political ownership at national, regional and local level first "
+                "among the critical success factors.",
+                12,
+                2,
+            ),
+            (
+                2,
+                "Acknowledging the need to improve was agreed as the condition for sector-led "
+                "help; several members wanted peers to help a council reach that point.",
+                10,
+                1,
             ),
         ],
     ]
