@@ -70,3 +70,7 @@ class EarlyWarningConfig(AppConfig):
 
         created = create_demo_notes()
         stdout.write(f"   demo soft-intelligence notes: {created} created (labelled demo)\n")
+        from apps.early_warning.services.validation import cached_validation
+
+        result = cached_validation()
+        stdout.write(f"   validation computed and cached ({result.seconds:.1f} s)\n")

@@ -431,26 +431,11 @@ def notes(request):
     return render(request, "early_warning/notes.html", {"form": form, "notes": found[:500]})
 
 
-_validation_cache: dict[tuple, object] = {}
-
-
-def validation_result():
-    """The validation of the recommended framework, cached until the data change."""
-    from apps.early_warning.services.validation import run_validation
-    from apps.early_warning.services.watchlist import _data_stamp
-
-    key = (DEFAULT_FRAMEWORK, _data_stamp())
-    if key not in _validation_cache:
-        _validation_cache.clear()
-        _validation_cache[key] = run_validation(DEFAULT_FRAMEWORK)
-    return _validation_cache[key]
-
-
 @login_required
 def validation(request):
-    from apps.early_warning.services.validation import REFIT
+    from apps.early_warning.services.validation import REFIT, cached_validation
 
-    result = validation_result()
+    result = cached_validation(DEFAULT_FRAMEWORK)
     shown = [r for r in result.rankings if r.kind != "single" or r.name == "single_reserves_to_nre"]
     sets = []
     for group in result.sets + result.after_cutoff:

@@ -23,8 +23,6 @@ from pathlib import Path
 
 import polars as pl
 
-from apps.core.importers import ImportProblem, read_csv_rows
-
 EVENTS_DIR = Path(__file__).resolve().parents[3] / "data/england/events"
 
 # The seven themes of "Best value standards and intervention: a statutory guide for best value
@@ -121,6 +119,8 @@ class Event:
 
 
 def _date(register: Register, row: dict, path: Path, number: int) -> dt.date:
+    from apps.core.importers import ImportProblem  # (openpyxl behind it: only when reading)
+
     raw = row.get(register.date_column, "").strip()
     if register.date_column == "financial_year":
         try:
@@ -141,6 +141,8 @@ def _date(register: Register, row: dict, path: Path, number: int) -> dt.date:
 
 
 def _themes(raw: str, path: Path, number: int) -> tuple[str, ...]:
+    from apps.core.importers import ImportProblem
+
     themes = tuple(t.strip() for t in raw.split(";") if t.strip())
     unknown = [t for t in themes if t not in THEMES]
     if unknown:
@@ -155,6 +157,8 @@ def _themes(raw: str, path: Path, number: int) -> tuple[str, ...]:
 
 def read_register(register: Register, directory: Path = EVENTS_DIR) -> list[Event]:
     """Every row of one register, validated (file, row and column named on a problem)."""
+    from apps.core.importers import ImportProblem, read_csv_rows
+
     path = directory / register.file
     required = ["gss_code", register.date_column]
     events: list[Event] = []

@@ -135,17 +135,31 @@ def wide_from_known(
         "gss_code", "indicator"
     )
     ranked = ranked.join(fresh, on=["gss_code", "indicator"])  # stale series are not used
-    for code in sorted(wanted):
-        series = ranked.filter(pl.col("indicator") == code)
-        for lag in sorted(wanted[code]):
-            name = code if lag == 0 else f"{code}_y{lag}"
-            part = series.filter(pl.col("back") == lag).select(
-                pl.col("gss_code").alias("entity"),
-                pl.col("value").alias(name),
-                *([pl.col("period").alias(f"{code}__period")] if lag == 0 else []),
-            )
-            base = base.join(part, on="entity", how="left")
+    lags = sorted({lag for wanted_lags in wanted.values() for lag in wanted_lags})
+    for lag in lags:
+        codes = sorted(code for code, wanted_lags in wanted.items() if lag in wanted_lags)
+        part = ranked.filter((pl.col("back") == lag) & pl.col("indicator").is_in(codes))
+        suffix = "" if lag == 0 else f"_y{lag}"
+        values = _pivot(part, "value", codes, suffix, pl.Float64)
+        base = base.join(values, on="entity", how="left")
+        if lag == 0:
+            periods = _pivot(part, "period", codes, "__period", pl.Utf8)
+            base = base.join(periods, on="entity", how="left")
     return base
+
+
+def _pivot(part: pl.DataFrame, column: str, codes: list[str], suffix: str, dtype) -> pl.DataFrame:
+    """entity plus one column per code (`<code><suffix>`), null where a council has none."""
+    if part.height:
+        wide = part.pivot(
+            on="indicator", index="gss_code", values=column, aggregate_function="first"
+        )
+    else:
+        wide = pl.DataFrame(schema={"gss_code": pl.Utf8})
+    wide = wide.rename({"gss_code": "entity"})
+    missing = [c for c in codes if c not in wide.columns]
+    wide = wide.with_columns(pl.lit(None, dtype=dtype).alias(c) for c in missing)
+    return wide.select("entity", *[pl.col(c).cast(dtype).alias(f"{c}{suffix}") for c in codes])
 
 
 def _known_from_pandas(frame) -> pl.DataFrame:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -112,6 +113,10 @@ class Ranking:
     _by_date: dict | None = None
     _cells: dict | None = None
 
+    def __getstate__(self) -> dict:
+        # the figures are kept in the results; the quarterly scores are not worth storing
+        return {**self.__dict__, "frame": None, "_by_date": None, "_cells": None}
+
     def index(self) -> None:
         """Split by date once (the evaluation asks for many dates and councils)."""
         self._by_date = {
@@ -150,9 +155,8 @@ def roc_auc(scores: np.ndarray, positive: np.ndarray) -> float | None:
     pos, neg = scores[positive], scores[~positive]
     if len(pos) == 0 or len(neg) == 0:
         return None
-    from scipy.stats import rankdata
-
-    ranks = rankdata(np.concatenate([pos, neg]))
+    both = np.concatenate([pos, neg])
+    ranks = pl.Series(np.where(np.isfinite(both), both, -1e300)).rank("average").to_numpy()
     return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
@@ -359,6 +363,40 @@ def run_validation(
         framework_dates=dates,
     )
     result.seconds = time.perf_counter() - started
+    return result
+
+
+def cached_validation(framework: str | None = None) -> Validation:
+    """`run_validation` remembered on disk (var/cache) until the indicators, the councils, the
+    event registers or the framework file change: it takes seconds, the page should not."""
+    import hashlib
+    import pickle
+
+    from django.conf import settings
+
+    from apps.early_warning.services.events import EVENTS_DIR
+    from apps.early_warning.services.watchlist import _data_stamp
+
+    fw = load_framework(framework or DEFAULT_FRAMEWORK)
+    files = sorted(EVENTS_DIR.glob("*.csv")) + ([fw.path] if fw.path else [])
+    stamp = repr((_data_stamp(), [(f.name, f.stat().st_mtime_ns) for f in files], fw.version))
+    key = hashlib.sha256(stamp.encode()).hexdigest()[:16]
+    folder = Path(settings.VAR_DIR) / "cache"
+    path = folder / f"validation-{fw.name}-{key}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            path.unlink(missing_ok=True)  # unreadable (e.g. written by older code): recompute
+    result = run_validation(fw)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob(f"validation-{fw.name}-*.pickle"):
+        old.unlink(missing_ok=True)
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("wb") as handle:
+        pickle.dump(result, handle)
+    temporary.replace(path)
     return result
 
 

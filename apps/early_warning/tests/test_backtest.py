@@ -36,6 +36,11 @@ def test_recommended_framework_beats_every_single_indicator_out_of_sample(real_i
         assert headline.metrics[name]["top10"] > headline.metrics[best]["top10"], name
         reserves = headline.metrics["single_reserves_to_nre"]
         assert headline.metrics[name]["auc"] > reserves["auc"]
+    # and on every event set taken alone, against the best single indicator of that set
+    for group in result.sets:
+        if group.events >= 10:
+            best_there = result.best_single(group)
+            assert group.metrics[REFIT]["auc"] > group.metrics[best_there]["auc"], group.register
     # every event is listed with ranks 12, 24 and 36 months before, only from data known then
     cells = result.events[0]["ranks"][result.framework.name]
     assert [c["months"] for c in cells] == [12, 24, 36]
@@ -86,3 +91,25 @@ def test_pages_without_a_date_show_the_latest_date_the_data_can_score(
     page = client.get("/early-warning/").content.decode()
     assert f"Watchlist as at {latest:%-d %B %Y}" in page
     assert "High concern" in page
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_validation_page_and_command_show_the_comparison(
+    real_indicators, client, make_user, settings, tmp_path
+):
+    import io
+
+    from apps.accounts.models import Role
+
+    settings.VAR_DIR = tmp_path  # the cached result goes to a throwaway folder
+    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
+    page = client.get("/early-warning/validation/").content.decode()
+    assert "ROC AUC" in page and "Median lead time" in page and "best single indicator" in page
+    assert "All events together" in page and "12m: " in page
+    assert list(tmp_path.glob("cache/validation-*.pickle"))  # cached for the next visit
+    out = io.StringIO()
+    call_command("backtest", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("event_set,events,ranking,title,roc_auc,top10_share")
+    assert any(line.startswith("all,") and ",recommended_refit," in line for line in lines)

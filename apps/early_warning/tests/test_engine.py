@@ -184,3 +184,46 @@ def test_framework_check_command_validates_a_drafted_file(tmp_path):
     broken.write_text("[framework\nname=")
     with pytest.raises(CommandError, match="not valid TOML"):
         call_command("framework_check", str(broken), stdout=io.StringIO())
+
+
+def test_scale_points_grow_between_anchors_on_a_log_scale_and_flag_from_a_share():
+    fw = framework(
+        [
+            {
+                "code": "res",
+                "title": "Usable reserves",
+                "measure": "x",
+                "unit": "percent_of_nre",
+                "scoring": "scale",
+                "polarity": "low_is_bad",
+                "scale": {"zero_at": 100, "full_at": 10, "points": 20, "log": True},
+            }
+        ]
+    )
+    values = [200.0, 100.0, 31.6227766, 10.0, 1.0, None]
+    inputs = pl.DataFrame({"entity": [str(i) for i in range(len(values))], "x": values})
+    out = score_frame(fw, inputs).sort("entity")
+    points = out["res__points"].to_list()
+    assert points[:2] == [0.0, 0.0] and points[3:5] == pytest.approx([20.0, 20.0])
+    assert points[5] is None
+    assert points[2] == pytest.approx(10.0)  # halfway on the log scale: half the points
+    assert out["n_flagged"].to_list()[:5] == [0, 0, 1, 1, 1]  # flagged from half the points
+    row = out.filter(pl.col("entity") == "4").to_dicts()[0]
+    assert reasons_for(fw, row) == [
+        "usable reserves 1.0% of net revenue expenditure, 20 of 20 points"
+    ]
+
+
+def test_a_scale_needs_its_anchors():
+    with pytest.raises(FrameworkError, match="scale lacks full_at"):
+        framework(
+            [
+                {
+                    "code": "a",
+                    "title": "A",
+                    "measure": "x",
+                    "scoring": "scale",
+                    "scale": {"zero_at": 1, "points": 5},
+                }
+            ]
+        )

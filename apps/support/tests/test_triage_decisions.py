@@ -87,6 +87,17 @@ def test_triage_page_proposes_from_the_real_early_warning_and_records_a_change(o
     proposal = page.context["proposal"]
     assert proposal is not None, page.context["problem"]
     assert proposal.flags and "leadership-mentoring" in proposal.offers
+    # the page names the indicators that scored in words, never by their codes
+    html = page.content.decode()
+    titles = page.context["warning"].flag_titles
+    assert titles and all(title in html for title in titles)
+    assert not any(f">{code}<" in html or f"{code}," in html for code in proposal.flags)
+    # with no date asked for, triage opens on a date the published figures can assess
+    default = client.get("/support/triage/E09000008/")
+    assert default.context["warning"].available, default.context["warning"].message
+    # a date the figures cannot assess says so and offers one that works
+    late = client.get("/support/triage/E09000008/?as_at=2025-06-01").content.decode()
+    assert "triage as at " in late and "?as_at=" in late
     body = {
         "tier": "intervention",
         "offers": proposal.offers,
