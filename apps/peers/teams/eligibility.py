@@ -103,8 +103,15 @@ class PeerIndex:
                 self.by_area[a].append(p)
             self.by_region[p.region].append(p)
         self.with_history = [p for p in self.peers if p.history]
+        self._found: dict[EngagementRequest, dict[str, list[str]]] = {}
 
     def exclusion_map(self, eng: EngagementRequest) -> dict[str, list[str]]:
+        """Peer ID -> the per-peer rules keeping them off `eng` (remembered per engagement)."""
+        if eng not in self._found:
+            self._found[eng] = self._exclusions(eng)
+        return self._found[eng]
+
+    def _exclusions(self, eng: EngagementRequest) -> dict[str, list[str]]:
         suspects: dict[str, PeerRecord] = {}
         for p in self.by_council.get(eng.council_gss, ()):
             suspects[p.peer_id] = p

@@ -87,6 +87,11 @@ def _team_for(
     def used(q: PeerRecord) -> int:
         return prior_load(q, year, rules)[0] + len(taken[q.peer_id])
 
+    # Computed once per engagement: what each peer brings, whether they could lead, their load.
+    brings = {q.peer_id: q.expertise & needs for q in pool}
+    leader = {q.peer_id: can_lead_officer(q, rules) or can_lead_member(q, eng, rules) for q in pool}
+    load = {q.peer_id: used(q) for q in pool}
+
     def pick(able: Callable[[PeerRecord], bool], lead: str = "") -> bool:
         chosen = {t.peer_id for t, _ in team}
         members = sum(1 for t, _ in team if t.kind == "member")
@@ -94,7 +99,7 @@ def _team_for(
         options = [
             q
             for q in pool
-            if q.peer_id not in chosen and able(q) and (q.kind == "officer" or room_for_member)
+            if q.peer_id not in chosen and (q.kind == "officer" or room_for_member) and able(q)
         ]
         if not options:
             return False
@@ -102,9 +107,9 @@ def _team_for(
         best = max(
             options,
             key=lambda q: (
-                len((needs - covered) & q.expertise),
-                not (can_lead_officer(q, rules) or can_lead_member(q, eng, rules)) or bool(lead),
-                -used(q),
+                len(brings[q.peer_id] - covered),
+                not leader[q.peer_id] or bool(lead),
+                -load[q.peer_id],
                 q.peer_id,
             ),
         )

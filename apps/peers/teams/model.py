@@ -98,6 +98,9 @@ class TeamModel:
     def covered_sum(self):
         return sum(self.covered)
 
+    def covered_of(self, i: int):
+        return sum(v for v, (k, _) in zip(self.covered, self._cover_of, strict=True) if k == i)
+
     def load(self):
         return sum(self.load_terms)
 
@@ -229,27 +232,39 @@ class TeamModel:
     # --- solving ----------------------------------------------------------------------------
 
     def hint(self, picks: set[Pick]) -> None:
-        self.m.ClearHints()
-        for eng, cands in zip(self.engagements, self.cands_by_eng, strict=True):
-            for c in cands:
-                self.m.AddHint(c.x, (eng.engagement_id, c.peer.peer_id) in picks)
+        """Hint every variable with the incumbent's value (in bulk: the model may be large)."""
         teams: dict[str, set[str]] = defaultdict(set)
         for eng_id, peer_id in picks:
             teams[eng_id].add(peer_id)
+        index: list[int] = []
+        values: list[int] = []
         skills: dict[int, set[str]] = defaultdict(set)
         for i, (eng, cands) in enumerate(zip(self.engagements, self.cands_by_eng, strict=True)):
-            self.m.AddHint(self.staffed[i], eng.engagement_id in teams)
+            team = teams.get(eng.engagement_id, set())
+            index.append(self.staffed[i].Index())
+            values.append(int(bool(team)))
             for c in cands:
-                if c.peer.peer_id in teams[eng.engagement_id]:
+                on = c.peer.peer_id in team
+                index.append(c.x.Index())
+                values.append(int(on))
+                if on:
                     skills[i].update(c.info.covers)
         for var, (i, need) in zip(self.covered, self._cover_of, strict=True):
-            self.m.AddHint(var, need in skills[i])
+            index.append(var.Index())
+            values.append(int(need in skills[i]))
         for group, extra in self._extras:
             n = sum(
-                1 for c in group if c.peer.peer_id in teams[self.engagements[c.eng].engagement_id]
+                1
+                for c in group
+                if c.peer.peer_id in teams.get(self.engagements[c.eng].engagement_id, ())
             )
             for k, z in enumerate(extra):
-                self.m.AddHint(z, k < n - 1)
+                index.append(z.Index())
+                values.append(int(k < n - 1))
+        self.m.ClearHints()
+        hint = self.m.Proto().solution_hint
+        hint.vars.extend(index)
+        hint.values.extend(values)
 
     def stage(
         self,
@@ -259,12 +274,13 @@ class TeamModel:
         incumbent: set[Pick],
         incumbent_value: int,
         known_bound: int,
-        seconds: float,
+        deadline: float,
     ) -> StageOutcome:
-        """Improve on the incumbent for `objective`; it is kept as a constraint (>= or <=)."""
+        """Improve on the incumbent for `objective` until `deadline` (a perf_counter time);
+        the incumbent's value is kept as a constraint (>= or <=)."""
         if (incumbent_value >= known_bound) if maximise else (incumbent_value <= known_bound):
             return StageOutcome("OPTIMAL", incumbent_value, incumbent_value, incumbent, False)
-        if seconds < 0.05:
+        if deadline_left(deadline) < 0.1:
             return StageOutcome("KEPT", incumbent_value, known_bound, incumbent, False)
         if maximise:
             self.m.Add(objective >= incumbent_value)
@@ -273,7 +289,7 @@ class TeamModel:
             self.m.Add(objective <= incumbent_value)
             self.m.Minimize(objective)
         self.hint(incumbent)
-        solver = make_solver(self.rules, seconds)
+        solver = make_solver(self.rules, deadline_left(deadline))
         code = solver.Solve(self.m, _StopAt(known_bound, maximise=maximise))
         status = STATUS[code]
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -316,6 +332,26 @@ class _StopAt(cp_model.CpSolverSolutionCallback):
         value = self.ObjectiveValue()
         if (value >= self.target) if self.maximise else (value <= self.target):
             self.StopSearch()
+
+
+def best_alone_coverage(
+    eng: EngagementRequest, cands: list[Cand], rules: TeamRules, seconds: float
+) -> int:
+    """An upper bound on the needs any one valid team for `eng` covers (the batch relaxed away).
+
+    `cands` must keep at least `team_size` peers of each signature (exact for one engagement)."""
+    model = TeamModel([eng], [[Cand(c.info, 0) for c in cands]], rules)
+    model.m.Add(model.staffed[0] == 1)
+    model.m.Maximize(model.covered_sum())
+    solver = make_solver(rules, seconds)
+    code = solver.Solve(model.m, _StopAt(len(model.covered), maximise=True))
+    if code == cp_model.INFEASIBLE:
+        return 0
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return len(model.covered)
+    if code == cp_model.OPTIMAL:
+        return round(solver.ObjectiveValue())
+    return min(len(model.covered), round(solver.BestObjectiveBound()))
 
 
 def make_solver(rules: TeamRules, seconds: float) -> cp_model.CpSolver:

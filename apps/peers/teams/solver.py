@@ -23,31 +23,19 @@
 from __future__ import annotations
 
 import time
-import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .check import check_teams
 from .diagnosis import diagnose_unstaffed
-from .domain import Assignment, BatchResult, Blocker, CouncilAreas, EngagementRequest, PeerRecord
-from .eligibility import PeerIndex, can_lead_member, can_lead_officer, pool_blockers, prior_load
+from .domain import Assignment, BatchResult, CouncilAreas, EngagementRequest, PeerRecord
 from .greedy import greedy_teams
-from .model import Cand, Info, Pick, TeamModel
+from .model import Cand, Info, Pick, TeamModel, best_alone_coverage
+from .presolve import Prepared, components, prepare, restrict
 from .rules import TeamRules
 
 STAGES = ("teams", "coverage", "load")
-
-
-@dataclass
-class Prepared:
-    active: list[EngagementRequest]
-    classes: list[dict[tuple, list[Info]]]  # per active engagement: signature -> peers, best first
-    blockers: list[Blocker]
-    needs_total: int
-    coverable: list[int]  # per active engagement: needs some eligible peer could cover
-    seats: int
-    index: PeerIndex
 
 
 @dataclass
@@ -95,9 +83,7 @@ def build_teams(
     started = time.perf_counter()
     limit = rules.time_limit_seconds if time_limit is None else time_limit
     prep = prepare(engagements, peers, rules, areas)
-    solution = solve_prepared(
-        prep, peers, rules, areas, deadline=started + limit, restrict=restrict
-    )
+    solution = solve_prepared(prep, peers, rules, areas, deadline=started + limit, prune=restrict)
     result = to_result(prep, solution, rules)
     if diagnose:
         named = {b.engagement_id for b in result.blockers}
@@ -122,46 +108,6 @@ def build_teams(
     return result
 
 
-def prepare(engagements, peers, rules, areas) -> Prepared:
-    index = PeerIndex(peers, rules, areas)
-    prep = Prepared([], [], [], sum(len(set(e.needs)) for e in engagements), [], 0, index)
-    for eng in engagements:
-        reasons = index.exclusion_map(eng)
-        blockers = pool_blockers(eng, peers, rules, areas, reasons)
-        if blockers:
-            prep.blockers += blockers
-            continue
-        needs = set(eng.needs)
-        year = rules.year_of(eng.start_date)
-        classes: dict[tuple, list[Info]] = defaultdict(list)
-        coverable: set[str] = set()
-        for p in peers:
-            if p.peer_id in reasons:
-                continue
-            info = Info(
-                peer=p,
-                covers=tuple(sorted(needs & p.expertise)),
-                lead_officer=rules.on("team.lead_officer") and can_lead_officer(p, rules),
-                lead_member=rules.on("team.lead_member") and can_lead_member(p, eng, rules),
-                prior=prior_load(p, year, rules)[0] if p.history else 0,
-            )
-            coverable.update(info.covers)
-            classes[info.signature].append(info)
-        for group in classes.values():
-            # Least loaded first; ties spread differently per engagement.
-            group.sort(
-                key=lambda i: (
-                    i.prior,
-                    zlib.crc32(f"{eng.engagement_id}|{i.peer.peer_id}".encode()),
-                )
-            )
-        prep.active.append(eng)
-        prep.classes.append(classes)
-        prep.coverable.append(len(coverable))
-        prep.seats += eng.team_size
-    return prep
-
-
 def solve_prepared(
     prep: Prepared,
     peers: Sequence[PeerRecord],
@@ -169,7 +115,7 @@ def solve_prepared(
     areas: CouncilAreas,
     *,
     deadline: float,
-    restrict: bool = True,
+    prune: bool = True,
 ) -> Solution:
     """Greedy, then CP-SAT stages per component until `deadline` (a perf_counter time)."""
     greedy = greedy_teams(prep.active, peers, rules, areas, index=prep.index)
@@ -179,13 +125,13 @@ def solve_prepared(
     solution = Solution(picks=set(), greedy=set(incumbent))
     if not prep.active:
         return solution
-    cands = _restrict(prep, rules, incumbent, exact_only=not restrict)
-    components = _components(prep, cands, rules)
-    solution.components = len(components)
+    cands = restrict(prep, rules, incumbent, exact_only=not prune)
+    comps = components(prep.active, cands, rules)
+    solution.components = len(comps)
     solution.candidates = sum(len(c) for c in cands)
-    sizes = [sum(len(cands[i]) for i in comp) for comp in components]
+    sizes = [sum(len(cands[i]) for i in comp) for comp in comps]
     waiting = sum(sizes)
-    for comp, size in sorted(zip(components, sizes, strict=True), key=lambda cs: -cs[1]):
+    for comp, size in sorted(zip(comps, sizes, strict=True), key=lambda cs: -cs[1]):
         left = max(0.0, deadline - time.perf_counter())
         budget = left * size / max(waiting, 1)
         waiting -= size
@@ -220,6 +166,9 @@ def _solve_component(
     def left(share: float) -> float:
         return max(0.0, deadline - time.perf_counter()) * share
 
+    def until(share: float) -> float:
+        return time.perf_counter() + left(share)
+
     # Stage 1: teams staffed.
     s1 = model.stage(
         model.staffed_sum(),
@@ -227,7 +176,7 @@ def _solve_component(
         incumbent=incumbent,
         incumbent_value=value.staffed(incumbent),
         known_bound=len(engs),
-        seconds=left(0.4),
+        deadline=until(0.4),
     )
     incumbent = s1.picks
     if s1.value < len(engs):
@@ -248,15 +197,24 @@ def _solve_component(
         solution.search_stopped |= set(ids) - {e for e, _ in incumbent}
     model.fix_at_least(model.staffed_sum(), staffed)
 
-    # Stage 2: needs covered, at no fewer teams.
-    coverable = sum(prep.coverable[i] for i in comp)
+    # Stage 2: needs covered, at no fewer teams. Bound: each engagement's best team on its own
+    # (solved where the incumbent falls short of what eligible peers could cover), also a cut.
+    bounds = [prep.coverable[i] for i in comp]
+    short = value.covered_by_engagement(incumbent)
+    for k, i in enumerate(comp):
+        eng = prep.active[i]
+        if short.get(eng.engagement_id, 0) < bounds[k] and left(1.0) > 0.5:
+            (alone,) = restrict(prep, rules, only=[i])
+            bounds[k] = best_alone_coverage(eng, alone, rules, min(0.5, left(0.05)))
+            model.m.Add(model.covered_of(k) <= bounds[k])
+    coverable = sum(bounds)
     s2 = model.stage(
         model.covered_sum(),
         maximise=True,
         incumbent=incumbent,
         incumbent_value=value.covered(incumbent),
         known_bound=coverable,
-        seconds=left(0.75),
+        deadline=until(0.75),
     )
     incumbent = s2.picks
     solution.stages["coverage"].add(s2.status, s2.value, s2.bound)
@@ -270,7 +228,7 @@ def _solve_component(
         incumbent=incumbent,
         incumbent_value=value.load(incumbent),
         known_bound=floor,
-        seconds=left(1.0),
+        deadline=until(1.0),
     )
     solution.stages["load"].add(s3.status, s3.value, s3.bound)
     solution.picks |= s3.picks
@@ -296,6 +254,12 @@ class _Evaluator:
             skills[pick[0]].update(self.info[pick].covers)
         return sum(len(s) for s in skills.values())
 
+    def covered_by_engagement(self, picks: set[Pick]) -> dict[str, int]:
+        skills: dict[str, set[str]] = defaultdict(set)
+        for pick in picks:
+            skills[pick[0]].update(self.info[pick].covers)
+        return {e: len(s) for e, s in skills.items()}
+
     def load(self, picks: set[Pick]) -> int:
         counts: dict[tuple[str, int], list[int]] = {}
         for pick in picks:
@@ -312,89 +276,9 @@ def _load_floor(prep: Prepared, comp: list[int], picks: set[Pick]) -> int:
         eng = prep.active[i]
         if eng.engagement_id not in staffed:
             continue
-        costs = sorted(2 * info.prior + 1 for g in prep.classes[i].values() for info in g)
+        costs = sorted(2 * info.prior + 1 for info in prep.infos[i])
         total += sum(costs[: eng.team_size])
     return total
-
-
-def _restrict(
-    prep: Prepared, rules: TeamRules, keep: set[Pick], *, exact_only: bool = False
-) -> list[list[Cand]]:
-    """The S least-loaded peers of each signature per engagement, and the incumbent's peers
-    (`exact_only`: every eligible peer, for tests that compare)."""
-    member_seats = min(prep.seats, len(prep.active) * rules.max_member_peers)
-    out = []
-    for i, classes in enumerate(prep.classes):
-        eng_id = prep.active[i].engagement_id
-        kept = []
-        for sig, group in classes.items():
-            limit = member_seats if sig[0] == "member" else prep.seats
-            if exact_only:
-                limit = len(group)
-            kept += [
-                Cand(info, i)
-                for n, info in enumerate(group)
-                if n < limit or (eng_id, info.peer.peer_id) in keep
-            ]
-        out.append(kept)
-    return out
-
-
-def _components(prep: Prepared, cands: list[list[Cand]], rules: TeamRules) -> list[list[int]]:
-    """Engagements joined when a shared candidate's coupling rule could bind between them."""
-    parent = list(range(len(prep.active)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(group: list[int]) -> None:
-        root = find(group[0])
-        for j in group[1:]:
-            parent[find(j)] = root
-
-    per_peer: dict[str, list[Cand]] = defaultdict(list)
-    for group in cands:
-        for c in group:
-            per_peer[c.peer.peer_id].append(c)
-    active = prep.active
-    for mine in per_peer.values():
-        if len(mine) < 2:
-            continue
-        peer = mine[0].peer
-        engs = sorted({c.eng for c in mine}, key=lambda i: active[i].start_date)
-        if rules.on("availability.overlap"):
-            for a, b in zip(engs, engs[1:], strict=False):
-                if active[a].overlaps(active[b].start_date, active[b].end_date):
-                    union([a, b])
-            # Non-adjacent overlaps are caught through the chain of start dates.
-            for k, a in enumerate(engs):
-                for b in engs[k + 1 :]:
-                    if active[b].start_date > active[a].end_date:
-                        break
-                    union([a, b])
-        by_year: dict[int, list[int]] = defaultdict(list)
-        for i in engs:
-            by_year[rules.year_of(active[i].start_date)].append(i)
-        for year, group in by_year.items():
-            if len(group) < 2:
-                continue
-            count, days = prior_load(peer, year, rules)
-            binds = (
-                rules.on("availability.capacity")
-                and days + sum(active[i].days for i in group) > peer.max_days
-            ) or (
-                rules.on("availability.deployments_per_year")
-                and count + len(group) > rules.max_deployments_per_year
-            )
-            if binds:
-                union(group)
-    comps: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(active)):
-        comps[find(i)].append(i)
-    return list(comps.values())
 
 
 def to_result(prep: Prepared, solution: Solution, rules: TeamRules) -> BatchResult:
@@ -406,7 +290,7 @@ def to_result(prep: Prepared, solution: Solution, rules: TeamRules) -> BatchResu
         chosen = set(by_eng.get(eng.engagement_id, ()))
         if not chosen:
             continue
-        team = [info for g in prep.classes[i].values() for info in g if info.peer.peer_id in chosen]
+        team = [info for info in prep.infos[i] if info.peer.peer_id in chosen]
         result.assignments += designate_leads(eng, team)
     result.needs_covered = len({(a.engagement_id, n) for a in result.assignments for n in a.covers})
     result.candidates = solution.candidates

@@ -6,6 +6,8 @@ runs the full-size families.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from apps.peers.services.council_facts import from_shipped_files
@@ -16,7 +18,7 @@ from apps.peers.teams.greedy import greedy_teams
 from apps.peers.teams.rules import RULE_LABELS, load_rules
 from apps.peers.teams.solver import build_teams
 
-from .factories import AREAS, CROYDON, DOVER, engagement, member, officer, rules
+from .factories import AREAS, CROYDON, DOVER, START, engagement, member, officer, rules
 
 FACTS = from_shipped_files()
 SEEDS = range(5)
@@ -98,3 +100,21 @@ def test_a_rule_is_named_only_when_the_engagement_alone_has_no_team():
     result = build_teams(engs, pool, rules(), AREAS, time_limit=0)
     (blocker,) = result.blockers
     assert blocker.engagement_id == "E2" and blocker.rule == "conflicts.own_council"
+
+
+def test_engagements_apart_in_time_with_room_for_both_are_solved_apart():
+    from apps.peers.teams.presolve import components, prepare, restrict
+
+    pool = [officer("CE1", "chief_executive"), member("LAB1", "Lab"), officer("O1"), officer("O2")]
+    pool += [officer("O3"), officer("O4")]
+    far = engagement("E2", CROYDON, region="London", start_date=START + dt.timedelta(days=20))
+    near = engagement("E3", CROYDON, region="London", start_date=START + dt.timedelta(days=2))
+    engs = [engagement("E1", DOVER), far, near]
+    prep = prepare(engs, pool, rules(), AREAS)
+    # Everyone has 20 days and 3 deployments a year: only overlapping dates couple E1 and E3.
+    assert sorted(map(sorted, components(prep.active, restrict(prep, rules()), rules()))) == [
+        [0, 2],
+        [1],
+    ]
+    tight = rules(max_deployments_per_year=1)
+    assert len(components(prep.active, restrict(prep, tight), tight)) == 1
