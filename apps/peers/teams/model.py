@@ -311,6 +311,17 @@ class TeamModel:
     def fix_at_most(self, objective, value: int) -> None:
         self.m.Add(objective <= value)
 
+    def switchable_at_least(self, objective, value: int) -> cp_model.IntVar:
+        """`objective >= value` while the returned switch is on (it starts on)."""
+        switch = self.m.NewBoolVar("")
+        self.m.Add(objective >= value).OnlyEnforceIf(switch)
+        self.turn(switch, on=True)
+        return switch
+
+    def turn(self, switch: cp_model.IntVar, *, on: bool) -> None:
+        domain = self.m.Proto().variables[switch.Index()].domain
+        domain[0] = domain[1] = int(on)
+
     def _picks(self, solver: cp_model.CpSolver) -> set[Pick]:
         return {
             (eng.engagement_id, c.peer.peer_id)

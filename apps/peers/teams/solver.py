@@ -169,15 +169,28 @@ def _solve_component(
     def until(share: float) -> float:
         return time.perf_counter() + left(share)
 
-    # Stage 1: teams staffed.
+    # Stage 1: teams staffed. First among teams covering at least the needs greedy covers (an
+    # answer never behind greedy on either count), then without that floor: staffing one more
+    # council is worth more than any number of needs, and only this second search proves it.
+    floor = model.switchable_at_least(model.covered_sum(), value.covered(incumbent))
     s1 = model.stage(
         model.staffed_sum(),
         maximise=True,
         incumbent=incumbent,
         incumbent_value=value.staffed(incumbent),
         known_bound=len(engs),
-        deadline=until(0.4),
+        deadline=until(0.25),
     )
+    model.turn(floor, on=False)
+    if s1.value < len(engs):
+        s1 = model.stage(
+            model.staffed_sum(),
+            maximise=True,
+            incumbent=s1.picks,
+            incumbent_value=s1.value,
+            known_bound=len(engs),
+            deadline=until(0.4),
+        )
     incumbent = s1.picks
     if s1.value < len(engs):
         # Greedy may complete a team the search did not reach around the teams it found.
