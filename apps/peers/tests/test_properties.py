@@ -45,8 +45,10 @@ def test_never_worse_than_greedy_and_no_rule_broken(name, seed):
     result = build_teams(engs, peers, rules, areas, time_limit=0.4, diagnose=False)
 
     assert check_teams(result.assignments, engs, peers, rules, areas) == []
-    assert len(result.staffed) >= len({a.engagement_id for a in greedy})
-    assert result.needs_covered >= covered(greedy)
+    greedy_staffed = len({a.engagement_id for a in greedy})
+    assert len(result.staffed) >= greedy_staffed
+    # Fewer needs than greedy only ever in exchange for more teams (staffing comes first).
+    assert result.needs_covered >= covered(greedy) or len(result.staffed) > greedy_staffed
     assert result.greedy_staffed == len({a.engagement_id for a in greedy})
     for stage, status in result.stages.items():
         assert status in ("OPTIMAL", "FEASIBLE"), stage
