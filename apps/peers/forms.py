@@ -54,7 +54,13 @@ class TeamRequestForm(forms.Form):
         help_text="For example, 2026-03-02",
         widget=forms.DateInput(format="%Y-%m-%d"),
     )
-    days = forms.IntegerField(label="Days", min_value=1, max_value=60, initial=5)
+    days = forms.IntegerField(
+        label="Working days",
+        min_value=1,
+        max_value=60,
+        initial=5,
+        help_text="Weekends and bank holidays in England are not counted",
+    )
     team_size = forms.IntegerField(label="Peers on the team")
     ruling_party = forms.ChoiceField(
         label="Ruling group (if it has changed)",

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.peers.teams.calendar import skipped, working_span
 from apps.peers.teams.domain import PeerRecord, PriorDeployment
 
 
@@ -226,7 +227,13 @@ class TeamRequest(models.Model):
 
     @property
     def end_date(self) -> dt.date:
-        return self.start_date + dt.timedelta(days=max(self.days, 1) - 1)
+        """The last of its working days (weekends and bank holidays in England skipped)."""
+        return working_span(self.start_date, self.days)[1]
+
+    @property
+    def bank_holidays(self) -> list[tuple[dt.date, str]]:
+        """Bank holidays the team's working days step over."""
+        return skipped(self.start_date, self.days)
 
 
 class TeamMember(models.Model):

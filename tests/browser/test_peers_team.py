@@ -53,7 +53,7 @@ def test_build_explain_swap_and_confirm_a_peer_team(page, sign_in, make_user):
     expect(page.locator("h1")).to_have_text("Build a peer team")
     page.get_by_label("Council").select_option(label="Dover District Council")
     page.get_by_label("First day").fill("2026-03-02")
-    page.get_by_label("Days").fill("5")
+    page.get_by_label("Working days").fill("5")
     page.get_by_label("Peers on the team").fill("4")
     page.get_by_label("Finance and s151").check()
     page.get_by_label("Governance and scrutiny").check()

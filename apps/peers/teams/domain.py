@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .calendar import working_span
+
 OFFICER_ROLES = ("chief_executive", "finance", "monitoring_officer", "childrens", "adults", "other")
 KINDS = ("member", "officer")
 LEADS = ("officer", "member", "")
@@ -24,7 +26,8 @@ class PriorDeployment:
 
     @property
     def end_date(self) -> dt.date:
-        return self.start_date + dt.timedelta(days=max(self.days, 1) - 1)
+        """The last of its working days (see `calendar`)."""
+        return working_span(self.start_date, self.days)[1]
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,8 @@ class EngagementRequest:
 
     @property
     def end_date(self) -> dt.date:
-        """The engagement runs `days` consecutive days from its start date."""
-        return self.start_date + dt.timedelta(days=max(self.days, 1) - 1)
+        """The engagement runs `days` working days from its start date (see `calendar`)."""
+        return working_span(self.start_date, self.days)[1]
 
     @property
     def label(self) -> str:
