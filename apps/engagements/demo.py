@@ -188,10 +188,8 @@ def ensure_demo_engagements(stdout=None) -> int:
                 continue
             _make(council, title, target, with_actions, today, seed)
             created += 1
-        croydon = Engagement.objects.filter(council__gss_code="E09000008", is_demo=True).first()
-        peer = User.objects.filter(username="peer", role=Role.PEER).first()
-        if croydon and peer and not croydon.members.filter(user=peer).exists():
-            services.deploy(croydon, peer, "lead_officer_peer", by=_by_for(croydon.council))
+        # The demo peer is deployed to Croydon's engagement by the peers demo, through a confirmed
+        # peer team (apps.peers.services.demo), so the engagement and the peer record agree.
     if stdout:
         stdout.write(
             f"   demo engagements: {created} created, "

@@ -119,3 +119,64 @@ class SwapForm(forms.Form):
     peer_ref = forms.CharField(
         label="Replacement peer ID", help_text="Pick a suggestion or type any peer ID"
     )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class BatchRowForm(forms.Form):
+    """One engagement in a batch: whether to build its team, and the team's dates and needs."""
+
+    include = forms.BooleanField(label="Build a team for this engagement", required=False)
+    engagement = forms.IntegerField(widget=forms.HiddenInput)
+    start_date = forms.DateField(label="First day", widget=DateInput(format="%Y-%m-%d"))
+    days = forms.IntegerField(
+        label="Working days",
+        min_value=1,
+        max_value=60,
+        help_text="Weekends and bank holidays in England are not counted",
+    )
+    team_size = forms.IntegerField(label="Peers on the team")
+    needs = forms.MultipleChoiceField(
+        label="Expertise the council needs", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, engagement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        rules = load_rules()
+        self.engagement_obj = engagement
+        self.fields["needs"].choices = list(rules.expertise.items())
+        self.fields[
+            "team_size"
+        ].help_text = f"Between {rules.min_size} and {rules.max_size}, leads included"
+
+    def clean_team_size(self):
+        rules = load_rules()
+        value = self.cleaned_data["team_size"]
+        if not rules.min_size <= value <= rules.max_size:
+            raise forms.ValidationError(
+                f"Enter a team size between {rules.min_size} and {rules.max_size}"
+            )
+        return value
+
+
+def batch_forms(engagements, data=None) -> list[BatchRowForm]:
+    """One row form per engagement (prefixed by its id), with sensible defaults."""
+    rules = load_rules()
+    start = timezone.localdate() + dt.timedelta(days=42)
+    start += dt.timedelta(days=(7 - start.weekday()) % 7)  # a Monday
+    return [
+        BatchRowForm(
+            data,
+            prefix=f"e{e.pk}",
+            engagement=e,
+            initial={
+                "engagement": e.pk,
+                "start_date": start.isoformat(),
+                "days": 5,
+                "team_size": rules.default_size,
+            },
+        )
+        for e in engagements
+    ]

@@ -130,13 +130,17 @@ class Peer(models.Model):
             self.accredited_on is None or self.accredited_on <= day
         )
 
-    def to_record(self, *, exclude_team=None) -> PeerRecord:
-        """The solver's view of this peer (deployment history from the register)."""
+    def to_record(
+        self, *, exclude_team=None, holds: tuple[PriorDeployment, ...] = ()
+    ) -> PeerRecord:
+        """The solver's view of this peer: deployments from the register (not those of
+        `exclude_team`, a pk or a set of them) and `holds` by proposed teams."""
+        excluded = exclude_team if isinstance(exclude_team, (set, frozenset)) else {exclude_team}
         history = tuple(
             PriorDeployment(d.start_date, d.days)
             for d in self.deployments.all()
-            if exclude_team is None or d.team_id != exclude_team
-        )
+            if d.team_id is None or d.team_id not in excluded
+        ) + tuple(holds)
         return PeerRecord(
             peer_id=self.peer_ref,
             kind=self.kind,
@@ -172,15 +176,42 @@ class TeamStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class TeamBatch(models.Model):
+    """Teams built together for several engagements: one search over the shared pool."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    summary = models.CharField(max_length=300, blank=True, help_text="Solver stages, as run")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Peer teams built together ({self.ref})"
+
+    @property
+    def ref(self) -> str:
+        return f"TB{self.pk}"
+
+
 class TeamRequestQuerySet(models.QuerySet):
     def visible_to(self, user) -> TeamRequestQuerySet:
         from apps.accounts.permissions import visible_cases
 
         return visible_cases(self, user, "peer team", council_path="council")
 
+    def holding(self, now=None) -> TeamRequestQuerySet:
+        """Proposed teams whose hold on their peers has not expired."""
+        return self.filter(status=TeamStatus.PROPOSED, held_until__gt=now or timezone.now())
+
 
 class TeamRequest(models.Model):
-    """A team to build for an engagement (or an ad-hoc request), and the team chosen."""
+    """A team to build for an engagement (or an ad-hoc request), and the team chosen.
+
+    A proposed team holds its peers until `held_until`: while it does, other teams treat them as
+    deployed on those dates, so two managers cannot promise the same peer twice."""
 
     council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
     engagement = models.ForeignKey(
@@ -198,6 +229,12 @@ class TeamRequest(models.Model):
     ruling_party_source = models.CharField(max_length=200, blank=True)
     status = models.CharField(
         max_length=12, choices=TeamStatus.choices, default=TeamStatus.PROPOSED
+    )
+    batch = models.ForeignKey(
+        TeamBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="teams"
+    )
+    held_until = models.DateTimeField(
+        null=True, blank=True, help_text="A proposed team holds its peers until then"
     )
     solver_status = models.CharField(max_length=20, blank=True)
     solver_gap = models.FloatField(default=0)
@@ -229,6 +266,12 @@ class TeamRequest(models.Model):
     def end_date(self) -> dt.date:
         """The last of its working days (weekends and bank holidays in England skipped)."""
         return working_span(self.start_date, self.days)[1]
+
+    @property
+    def holds(self) -> bool:
+        return self.status == TeamStatus.PROPOSED and bool(
+            self.held_until and self.held_until > timezone.now()
+        )
 
     @property
     def bank_holidays(self) -> list[tuple[dt.date, str]]:

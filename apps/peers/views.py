@@ -20,8 +20,8 @@ from apps.accounts.permissions import (
     require,
 )
 from apps.councils.models import Council
-from apps.peers.forms import RegisterFilterForm, SwapForm, TeamRequestForm
-from apps.peers.models import Peer, TeamMember, TeamRequest, TeamStatus
+from apps.peers.forms import RegisterFilterForm, SwapForm, TeamRequestForm, batch_forms
+from apps.peers.models import Peer, TeamBatch, TeamMember, TeamRequest, TeamStatus
 from apps.peers.services import exports
 from apps.peers.services import teams as team_service
 from apps.peers.services.register import export_csv
@@ -331,3 +331,138 @@ def team_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
         team_service.build_team(team)
         messages.success(request, f"Team rebuilt ({_status_text(team)}).")
     return redirect(reverse("peers:team", kwargs={"pk": team.pk}))
+
+
+def _engagements_needing_teams(user):
+    """Open engagements in the user's scope without a confirmed peer team."""
+    from apps.engagements.models import Engagement
+
+    return list(
+        Engagement.objects.visible_to(user)
+        .open()
+        .exclude(peer_teams__status=TeamStatus.CONFIRMED)
+        .select_related("council")
+        .order_by("council__name")[:40]
+    )
+
+
+@login_required
+def batch_new(request: HttpRequest) -> HttpResponse:
+    """Build teams for several engagements at once: one search over the shared pool."""
+    require(can_view_peer_register(request.user))
+    engagements = [
+        e
+        for e in _engagements_needing_teams(request.user)
+        if can_manage_council_cases(request.user, e.council)
+    ]
+    rows = batch_forms(engagements, request.POST or None)
+    error = ""
+    if request.method == "POST":
+        chosen = [f for f in rows if f.is_valid() and f.cleaned_data["include"]]
+        invalid = [f for f in rows if f.data.get(f.add_prefix("include")) and not f.is_valid()]
+        if not chosen and not invalid:
+            error = "Choose at least one engagement to build a team for"
+        elif not invalid:
+            teams = []
+            for form in chosen:
+                data, engagement = form.cleaned_data, form.engagement_obj
+                party, source = team_service.ruling_party_for(
+                    engagement.council, data["start_date"]
+                )
+                teams.append(
+                    TeamRequest.objects.create(
+                        council=engagement.council,
+                        engagement=engagement,
+                        start_date=data["start_date"],
+                        days=data["days"],
+                        team_size=data["team_size"],
+                        needs=list(data["needs"]),
+                        ruling_party=party,
+                        ruling_party_source=source,
+                        created_by=request.user,
+                    )
+                )
+            batch, result = team_service.build_batch(teams, by=request.user)
+            messages.success(
+                request,
+                f"{len(result.staffed)} of {len(teams)} teams proposed; their peers are held "
+                f"for {load_rules().hold_proposed_hours} hours.",
+            )
+            if batch is None:
+                return redirect("peers:team", pk=teams[0].pk)
+            return redirect("peers:batch", pk=batch.pk)
+    return render(
+        request,
+        "peers/batch_form.html",
+        {"rows": rows, "error": error, "rows_with_errors": [f for f in rows if f.errors]},
+    )
+
+
+def _get_batch(request: HttpRequest, pk: int) -> tuple[TeamBatch, list[TeamRequest]]:
+    require(can_view_peer_register(request.user))
+    batch = get_object_or_404(TeamBatch, pk=pk)
+    teams = list(
+        TeamRequest.objects.visible_to(request.user)
+        .filter(batch=batch)
+        .select_related("council", "engagement")
+        .prefetch_related("members__peer")
+        .order_by("start_date", "pk")
+    )
+    require(bool(teams))
+    return batch, teams
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch, teams = _get_batch(request, pk)
+    rules = load_rules()
+    cards = []
+    for team in teams:
+        explanations = team_service.explain(team)
+        covered = {c for e in explanations for c in e.covers}
+        needed = [rules.expertise_label(c) for c in team.needs]
+        cards.append(
+            {
+                "team": team,
+                "explanations": explanations,
+                "covered": [n for n in needed if n in covered],
+                "needed": needed,
+                "blockers": [b for b in team.blockers if b["rule"] != "note"],
+            }
+        )
+    can_confirm = any(
+        t.status == TeamStatus.PROPOSED
+        and t.members.exists()
+        and can_manage_council_cases(request.user, t.council)
+        for t in teams
+    )
+    return render(
+        request,
+        "peers/batch_detail.html",
+        {"batch": batch, "cards": cards, "can_confirm": can_confirm},
+    )
+
+
+@login_required
+@require_POST
+def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm every proposed team of the batch; each is re-checked against every rule."""
+    batch, teams = _get_batch(request, pk)
+    done, refused = 0, []
+    for team in teams:
+        if team.status != TeamStatus.PROPOSED or not team.members.exists():
+            continue
+        require(can_manage_council_cases(request.user, team.council))
+        violations = team_service.confirm(team, by=request.user)
+        if violations:
+            refused.append(
+                f"{team.council.name}: "
+                + "; ".join(f"{v.message} ({v.rule_label})" for v in violations)
+            )
+        else:
+            done += 1
+    if done:
+        messages.success(request, f"{done} team{'s' if done != 1 else ''} confirmed.")
+    for text in refused:
+        messages.error(request, f"Not confirmed: {text}")
+    return redirect("peers:batch", pk=batch.pk)

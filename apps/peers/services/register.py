@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import TextIO
 
 from django.db import transaction
+from django.utils import timezone
 
 from apps.core.importers import BaseImporter, read_csv_rows
-from apps.peers.models import Deployment, ExpertiseArea, Peer, TrainingRecord
+from apps.peers.models import (
+    Deployment,
+    ExpertiseArea,
+    Peer,
+    TeamMember,
+    TeamRequest,
+    TrainingRecord,
+)
 from apps.peers.teams.csvio import (
     PEER_COLUMNS,
     PEER_EXTRA_COLUMNS,
@@ -19,7 +28,7 @@ from apps.peers.teams.csvio import (
     peer_row,
     read_peers,
 )
-from apps.peers.teams.domain import PeerRecord
+from apps.peers.teams.domain import PeerRecord, PriorDeployment
 from apps.peers.teams.rules import TeamRules, load_rules
 
 from .council_facts import from_register
@@ -201,8 +210,26 @@ def export_csv(peers: Iterable[Peer], handle: TextIO) -> int:
 
 
 def solver_records(*, exclude_team=None) -> list[PeerRecord]:
-    """Every active peer in the register as the solver sees them."""
-    return [p.to_record(exclude_team=exclude_team) for p in Peer.objects.for_solver()]
+    """Every active peer in the register as the solver sees them: their recorded deployments and
+    the places proposed teams hold for them (as if deployed), except for `exclude_team` (a pk or
+    a set of pks: the teams being built or checked)."""
+    excluded = exclude_team if isinstance(exclude_team, (set, frozenset)) else {exclude_team}
+    holds: dict[int, list[PriorDeployment]] = defaultdict(list)
+    holding = TeamRequest.objects.holding().exclude(pk__in=[pk for pk in excluded if pk])
+    for m in TeamMember.objects.filter(team__in=holding).select_related("team"):
+        team = m.team
+        holds[m.peer_id].append(
+            PriorDeployment(
+                team.start_date,
+                team.days,
+                note=f"held for proposed team {team.ref} (until "
+                f"{timezone.localtime(team.held_until):%-d %B %H:%M})",
+            )
+        )
+    return [
+        p.to_record(exclude_team=excluded, holds=tuple(holds.get(p.pk, ())))
+        for p in Peer.objects.for_solver()
+    ]
 
 
 def create_synthetic_register(

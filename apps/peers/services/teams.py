@@ -12,9 +12,15 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from apps.peers.models import Deployment, Peer, TeamMember, TeamRequest, TeamStatus
+from apps.peers.models import Deployment, Peer, TeamBatch, TeamMember, TeamRequest, TeamStatus
 from apps.peers.teams.check import Violation, check_teams
-from apps.peers.teams.domain import Assignment, BatchResult, EngagementRequest, PeerRecord
+from apps.peers.teams.domain import (
+    Assignment,
+    BatchResult,
+    Blocker,
+    EngagementRequest,
+    PeerRecord,
+)
 from apps.peers.teams.eligibility import (
     can_lead_member,
     can_lead_officer,
@@ -62,35 +68,85 @@ def request_record(team: TeamRequest) -> EngagementRequest:
 
 
 def _peers_for(team: TeamRequest) -> list[PeerRecord]:
-    # This team's own deployments (once confirmed) must not count against its own peers.
+    # This team's own deployments and hold must not count against its own peers.
     return solver_records(exclude_team=team.pk)
 
 
 def build_team(team: TeamRequest, *, rules: TeamRules | None = None) -> BatchResult:
     """Solve for this request against the whole register and store the proposed team."""
+    return build_batch([team], rules=rules)[1]
+
+
+def build_batch(
+    teams: list[TeamRequest], *, rules: TeamRules | None = None, by=None, attempts: int = 2
+) -> tuple[TeamBatch | None, BatchResult]:
+    """Build teams for several requests at once (one search over the shared pool), store each
+    proposed team and hold its peers for `hold_proposed_hours`.
+
+    Peers held by other proposed teams count as deployed on those dates. If another manager's
+    team took one of the chosen peers while this search ran, the search runs again."""
     rules = rules or load_rules()
-    peers = _peers_for(team)
+    own = {t.pk for t in teams}
     result = build_teams(
-        [request_record(team)], peers, rules, areas_from_register(), time_limit=WEB_TIME_LIMIT
+        [request_record(t) for t in teams],
+        solver_records(exclude_team=own),
+        rules,
+        areas_from_register(),
+        time_limit=WEB_TIME_LIMIT,
     )
-    by_ref = {
-        p.peer_ref: p
-        for p in Peer.objects.filter(peer_ref__in=[a.peer_id for a in result.assignments])
-    }
     with transaction.atomic():
+        # Re-check against holds and deployments recorded meanwhile, inside the transaction.
+        fresh = solver_records(exclude_team=own)
+        engs = [request_record(t) for t in teams]
+        if check_teams(result.assignments, engs, fresh, rules, areas_from_register()):
+            if attempts > 1:
+                return build_batch(teams, rules=rules, by=by, attempts=attempts - 1)
+            result.assignments = []
+            result.blockers = [
+                Blocker(e.engagement_id, "availability.overlap", TAKEN_MEANWHILE) for e in engs
+            ]
+        batch = None
+        if len(teams) > 1:
+            batch = TeamBatch.objects.create(created_by=by, summary=_summary(result))
+        _store(teams, result, rules, batch)
+    return batch, result
+
+
+TAKEN_MEANWHILE = (
+    "Other managers kept promising the peers this team needed while it was being built; "
+    "build it again."
+)
+
+
+def _summary(result: BatchResult) -> str:
+    return (
+        f"{len(result.staffed)} teams; {result.needs_covered} of {result.needs_total} needs "
+        f"covered; {result.stages_text()}; {result.seconds:.1f} s"
+    )
+
+
+def _store(teams: list[TeamRequest], result: BatchResult, rules: TeamRules, batch) -> None:
+    refs = {a.peer_id for a in result.assignments}
+    by_ref = {p.peer_ref: p for p in Peer.objects.filter(peer_ref__in=refs)}
+    held_until = timezone.now() + dt.timedelta(hours=rules.hold_proposed_hours)
+    for team in teams:
         team.members.all().delete()
+        mine = result.team(team.ref)
         TeamMember.objects.bulk_create(
             TeamMember(team=team, peer=by_ref[a.peer_id], lead=a.lead, chosen_by="solver")
-            for a in result.assignments
+            for a in mine
         )
+        team.batch = batch or team.batch
+        team.held_until = held_until if mine else None
         team.solver_status = result.status
         team.solver_gap = result.gap
         team.solver_seconds = result.seconds
-        team.blockers = [{"rule": b.rule, "message": b.message} for b in result.blockers] + [
-            {"rule": "note", "message": n} for n in result.notes
-        ]
+        team.blockers = [
+            {"rule": b.rule, "message": b.message}
+            for b in result.blockers
+            if b.engagement_id == team.ref
+        ] + [{"rule": "note", "message": n} for n in result.notes]
         team.save()
-    return result
 
 
 def current_assignments(team: TeamRequest) -> list[Assignment]:
@@ -252,6 +308,7 @@ def confirm(team: TeamRequest, *, by) -> list[Violation]:
             if team.engagement_id and m.peer.user_id:
                 _deploy(team, m, by)
         team.status = TeamStatus.CONFIRMED
+        team.held_until = None
         team.confirmed_by = by
         team.confirmed_at = timezone.now()
         team.save()

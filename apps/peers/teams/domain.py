@@ -23,6 +23,7 @@ class PriorDeployment:
 
     start_date: dt.date
     days: int
+    note: str = ""  # what it is when not a past deployment, e.g. "held for proposed team TR12"
 
     @property
     def end_date(self) -> dt.date:

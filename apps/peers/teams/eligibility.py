@@ -173,7 +173,8 @@ def describe_exclusion(
         )
     if rule == "availability.overlap":
         clash = next(p for p in peer.history if eng.overlaps(p.start_date, p.end_date))
-        return f"is already deployed from {clash.start_date:%-d %B %Y} for {clash.days} days"
+        what = clash.note or "already deployed"
+        return f"is {what} from {clash.start_date:%-d %B %Y} for {clash.days} days"
     if rule == "availability.capacity":
         return (
             f"has {max(peer.max_days - days, 0)} of {peer.max_days} days left in {label}; "

@@ -60,6 +60,7 @@ class TeamRules:
     year_starts: tuple[int, int] = (4, 1)
     no_overlapping_engagements: bool = True
     capacity_in_days: bool = True
+    hold_proposed_hours: int = 48
     time_limit_seconds: float = 10.0
     workers: int = 2
     relative_gap_limit: float = 0.0
@@ -134,6 +135,7 @@ def load_rules(path: Path | str | None = None) -> TeamRules:
         year_starts=(month, dom),
         no_overlapping_engagements=bool(availability.get("no_overlapping_engagements", True)),
         capacity_in_days=bool(availability.get("capacity_in_days", True)),
+        hold_proposed_hours=int(availability.get("hold_proposed_hours", 48)),
         time_limit_seconds=float(solver.get("time_limit_seconds", 10.0)),
         workers=int(solver.get("workers", 2)),
         relative_gap_limit=float(solver.get("relative_gap_limit", 0.0)),

@@ -242,7 +242,37 @@ def test_bootstrap_links_the_demo_peer_and_is_idempotent(db, make_user):
     ensure_demo(io.StringIO(), count=60)
     assert Peer.objects.count() == 60
     assert Peer.objects.filter(user__username="peer").count() == 1
-    assert TeamRequest.objects.filter(is_demo=True).count() == 1
+    assert TeamRequest.objects.filter(is_demo=True).count() == 1  # no Croydon engagement here
+
+
+def test_the_demo_peer_record_and_croydon_agree(client):
+    """One source of truth: the demo peer is deployed to Croydon by a confirmed peer team, so
+    their page lists the deployment and the engagement names the role their place gives them."""
+    from apps.accounts.demo import ensure_demo_users
+    from apps.engagements.demo import ensure_demo_engagements
+    from apps.engagements.models import Engagement
+    from apps.peers.services.demo import ensure_demo
+
+    call_command("import_support_offers", stdout=io.StringIO())
+    users = {u.username: u for u in ensure_demo_users()}
+    ensure_demo_engagements()
+    ensure_demo(io.StringIO(), count=150)
+    ensure_demo(io.StringIO(), count=150)  # idempotent
+
+    peer = Peer.objects.get(user__username="peer")
+    croydon = Engagement.objects.get(council__gss_code="E09000008", is_demo=True)
+    team = TeamRequest.objects.get(engagement=croydon, status=TeamStatus.CONFIRMED)
+    place = team.members.get(peer=peer)
+    (membership,) = croydon.members.filter(user=users["peer"])
+    role = {"officer": "lead_officer_peer", "member": "lead_member_peer"}.get(place.lead, "peer")
+    assert peer.kind == "member" and membership.role == role != "lead_officer_peer"
+    assert Deployment.objects.filter(peer=peer, team=team, council=croydon.council).count() == 1
+    assert list(Engagement.objects.visible_to(users["peer"])) == [croydon]
+
+    client.force_login(users["peer"])
+    page = client.get(reverse("peers:peer", args=[peer.peer_ref])).content.decode()
+    assert "No deployments yet" not in page
+    assert croydon.council.name in page
 
 
 def test_xlsx_and_team_exports(client, make_user, register):
