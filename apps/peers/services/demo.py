@@ -42,14 +42,14 @@ def _croydon_team(stdout: TextIO) -> None:
     # Deployments recorded on the engagement alone (older demo data) are not peer deployments.
     peer_roles = [r for r in MemberRole.values if r.endswith("peer")]
     EngagementMember.objects.filter(engagement=engagement, role__in=peer_roles).delete()
-    start = timezone.localdate() + dt.timedelta(days=14)
-    start += dt.timedelta(days=(7 - start.weekday()) % 7)  # a Monday
+    # On site now: from this week's Monday for three working weeks (the plan is in delivery).
+    start = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
     party, source = ruling_party_for(engagement.council, start)
     team = TeamRequest.objects.create(
         council=engagement.council,
         engagement=engagement,
         start_date=start,
-        days=4,
+        days=15,
         team_size=5,
         needs=["finance", "governance", "housing"],
         ruling_party=party,

@@ -319,4 +319,6 @@ def _deploy(team: TeamRequest, member: TeamMember, by) -> None:
     from apps.engagements.services import deploy
 
     role = {"officer": "lead_officer_peer", "member": "lead_member_peer"}.get(member.lead, "peer")
-    deploy(team.engagement, member.peer.user, role, by=by, start=team.start_date, end=team.end_date)
+    # Peers see the engagement from confirmation (to prepare) until the team's last day.
+    start = min(timezone.localdate(), team.start_date)
+    deploy(team.engagement, member.peer.user, role, by=by, start=start, end=team.end_date)
