@@ -155,17 +155,20 @@ def user_session(
 
 
 def sample_memory(stack, stop: threading.Event, peak: dict) -> None:
-    """Peak resident memory (MB) of the stack's processes, summed, sampled twice a second."""
+    """Peak memory (MB) of the stack's processes, sampled twice a second: the sum of proportional
+    set sizes (shared pages split between the processes sharing them, so forked gunicorn workers
+    are not counted twice) and the largest single resident set."""
     while not stop.is_set():
-        total = 0
+        total = 0.0
         for pid in stack.pids():
             try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        rss = int(line.split()[1]) / 1024
-                        total += rss
-                        peak["process"] = max(peak.get("process", 0), rss)
-            except FileNotFoundError:
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    field, value = line.split(":", 1) if ":" in line else ("", "")
+                    if field == "Pss":
+                        total += int(value.split()[0]) / 1024
+                    elif field == "Rss":
+                        peak["process"] = max(peak.get("process", 0), int(value.split()[0]) / 1024)
+            except (FileNotFoundError, ProcessLookupError, PermissionError):
                 continue
         peak["total"] = max(peak.get("total", 0), total)
         stop.wait(0.5)

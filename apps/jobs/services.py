@@ -100,7 +100,11 @@ def _run(job: Job, worker: str) -> None:
         function = import_string(job.function)
         outcome = function(job, **job.arguments)
     except Exception as exc:
-        _failed(job, exc)
+        failure, job.error = exc, traceback.format_exc()
+    else:
+        failure = None
+    if failure is not None:  # handled outside `except`, so a retry's traceback stands alone
+        _failed(job, failure)
         return
     job.status, job.progress, job.finished = Job.Status.DONE, 100, timezone.now()
     if isinstance(outcome, str) and outcome:
@@ -111,7 +115,6 @@ def _run(job: Job, worker: str) -> None:
 
 def _failed(job: Job, exc: Exception) -> None:
     cause = f"{type(exc).__name__}: {exc}"
-    job.error = traceback.format_exc()
     if job.attempts < job.max_attempts:
         delay = RETRY_DELAY * job.attempts
         job.status = Job.Status.QUEUED

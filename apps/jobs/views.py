@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ def _staff(request: HttpRequest) -> None:
         raise PermissionDenied("Background jobs are shown to improvement staff only")
 
 
+@login_required
 def job_list(request: HttpRequest) -> HttpResponse:
     """Every job, newest first, with status and progress; refreshes itself while any job runs."""
     _staff(request)
@@ -33,6 +35,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     job = get_object_or_404(Job.objects.select_related("created_by"), pk=pk)
