@@ -164,7 +164,7 @@ LOGGING = {
         "nlb": {"level": os.environ.get("NLB_LOG_LEVEL", "INFO")},
         # Django's records reach our console handler (its own debug-only handler would print
         # refusals' tracebacks); runserver's access lines give way to ours.
-        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django": {"handlers": [], "level": "WARNING", "propagate": True},
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
