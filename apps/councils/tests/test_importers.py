@@ -134,7 +134,8 @@ def test_a_broken_row_is_refused_with_row_and_field_named_and_nothing_changes(
 def test_a_file_missing_a_column_is_refused(tmp_path):
     broken = tmp_path / "codes.csv"
     shutil.copy(DEFAULT_FILES[CouncilRegisterImporter], broken)
-    text = broken.read_text(encoding="utf-8").replace("gss-code", "gss_code", 1)
+    # headers match whatever their punctuation ('gss_code' is 'gss-code'); a renamed one is missing
+    text = broken.read_text(encoding="utf-8").replace("gss-code", "ons-area", 1)
     broken.write_text(text, encoding="utf-8")
     with pytest.raises(CommandError, match=r"row 1: header lacks required column\(s\): gss-code"):
         call_command("import_councils", str(broken))
