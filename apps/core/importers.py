@@ -109,6 +109,8 @@ def sniff(path: Path) -> str:
         except zipfile.BadZipFile as exc:
             raise ImportProblem(str(path), f"a damaged zip archive ({exc})") from exc
         raise ImportProblem(str(path), "a zip archive that holds no spreadsheet")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportProblem(str(path), "text in UTF-16, not UTF-8 (save it as CSV UTF-8)")
     if b"\x00" in head:
         raise ImportProblem(
             str(path), f"not a spreadsheet or CSV file (it starts with bytes {head[:8].hex(' ')})"

@@ -44,6 +44,7 @@ def test_files_are_known_by_their_content_not_their_name(tmp_path):
         (b"", "the file is empty"),
         (b"<!DOCTYPE html><html>Service unavailable</html>", "a web page"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "not a spreadsheet or CSV file"),
+        ("a,b\n".encode("utf-16"), "UTF-16, not UTF-8"),
     ],
 )
 def test_what_is_not_a_spreadsheet_is_refused_saying_what_it_is(tmp_path, content, message):
