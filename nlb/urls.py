@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from apps.api.api import api
-from apps.core.views import home
+from apps.core.views import about_data, glossary, home
 from apps.operations.views import health
 
 urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),
+    path("glossary/", glossary, name="glossary"),
+    path("about-the-data/", about_data, name="about_data"),
     path("accounts/", include("apps.accounts.urls")),
     path("councils/", include("apps.councils.urls")),
     path("indicators/", include("apps.indicators.urls")),

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 
 from apps.api.auth import BearerToken
+from apps.api.docs import ReadableDocs
 
 api = NinjaAPI(
     title="Nowhere Left Behind API",
@@ -12,6 +13,7 @@ api = NinjaAPI(
     "Send `Authorization: Bearer <token>`; `nlb create_api_token USERNAME` issues one.",
     auth=BearerToken(),
     docs_url="/docs",
+    docs=ReadableDocs(),
     openapi_url="/openapi.json",
 )
 

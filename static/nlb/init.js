@@ -3,15 +3,22 @@ import { initAll } from '/static/govuk/govuk-frontend.min.js'
 // Every data table scrolls sideways inside its own labelled, focusable region, so the page
 // itself never does on a phone. Templates may wrap a table themselves (includes/table_scroll);
 // this catches the rest, and tables that htmx swaps in later.
+function makeRegion (region) {
+  region.classList.add('nlb-table-scroll')
+  if (!region.hasAttribute('role')) region.setAttribute('role', 'region')
+  if (!region.hasAttribute('tabindex')) region.setAttribute('tabindex', '0')
+  // A short name of its own: the table inside is named by its caption.
+  if (!region.hasAttribute('aria-label') && !region.hasAttribute('aria-labelledby')) {
+    region.setAttribute('aria-label', 'Scrollable table')
+  }
+}
+
 function wrapTables (root) {
+  root.querySelectorAll('.nlb-table-scroll').forEach(makeRegion)
   root.querySelectorAll('table').forEach(function (table) {
     if (table.closest('.nlb-table-scroll')) return
     const region = document.createElement('div')
-    region.className = 'nlb-table-scroll'
-    region.setAttribute('role', 'region')
-    region.setAttribute('tabindex', '0')
-    // A short name of its own: the table inside is named by its caption.
-    region.setAttribute('aria-label', 'Scrollable table')
+    makeRegion(region)
     table.parentNode.insertBefore(region, table)
     region.appendChild(table)
   })
