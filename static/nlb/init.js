@@ -16,6 +16,10 @@ function makeRegion (region) {
 function wrapTables (root) {
   root.querySelectorAll('.nlb-table-scroll').forEach(makeRegion)
   root.querySelectorAll('table').forEach(function (table) {
+    // Four or more columns keep a readable width on a phone and scroll, rather than squeezing
+    // their text into a column a word wide.
+    const firstRow = table.querySelector('tr')
+    if (firstRow && firstRow.children.length >= 4) table.classList.add('nlb-table--wide')
     if (table.closest('.nlb-table-scroll')) return
     const region = document.createElement('div')
     makeRegion(region)
