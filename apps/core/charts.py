@@ -140,13 +140,14 @@ def line_chart(
                 f'<text x="{x_at(i):.1f}" y="{top + plot_height + FONT + 6:.1f}" '
                 f'text-anchor="middle" fill="{DARK_GREY}">{escape(label)}</text>'
             )
-    for position, note in marks or []:
+    for number, (position, note) in enumerate(marks or []):
         x = x_at(position)
+        y = top + plot_height - 4 - number * (FONT + 2)  # stacked upwards so notes never overlap
         parts.append(
             f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{top + plot_height:.1f}" '
             f'stroke="{BLACK}" stroke-width="1" stroke-dasharray="2 3"/>'
-            f'<text x="{x - 3:.1f}" y="{top + 2:.1f}" text-anchor="end" fill="{DARK_GREY}" '
-            f'font-size="{FONT - 2}" dominant-baseline="hanging">{escape(note)}</text>'
+            f'<text x="{x - 3:.1f}" y="{y:.1f}" text-anchor="end" fill="{DARK_GREY}" '
+            f'font-size="{FONT - 2}">{escape(note)}</text>'
         )
     for s in series:
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""

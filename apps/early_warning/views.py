@@ -77,7 +77,12 @@ def watchlist(request):
         return _export(shown, fw, as_at, export)
     counts = frame["band"].value_counts().to_dict()
     bands = [
-        {"label": label, "count": counts.get(label, 0), "tag": fw.tag_for(label)}
+        {
+            "label": label,
+            "count": counts.get(label, 0),
+            "tag": fw.tag_for(label),
+            "rule": fw.band_rule(label),
+        }
         for label in fw.band_order
     ]
     page = Paginator(shown.to_dict("records"), WATCHLIST_PAGE_SIZE).get_page(
@@ -277,6 +282,7 @@ def council(request, gss_code: str):
             "framework": fw,
             "assessment": detail["assessment"],
             "tag": fw.tag_for(detail["assessment"].band),
+            "band_rule": fw.band_rule(detail["assessment"].band),
             "indicators": indicators,
             "figures": figures,
             "warnings": [n for n in notes if not n.is_local_context] if notes is not None else None,
@@ -357,6 +363,7 @@ def england_map(request):
             "label": label,
             "colour": colours.get(label),
             "count": int((frame["band"] == label).sum()),
+            "rule": fw.band_rule(label),
         }
         for label in fw.band_order
     ]
@@ -437,8 +444,25 @@ def validation(request):
 
     result = cached_validation(DEFAULT_FRAMEWORK)
     shown = [r for r in result.rankings if r.kind != "single" or r.name == "single_reserves_to_nre"]
+    headline = result.headline
+    refit = headline.metrics[REFIT]
+    reserves = headline.metrics.get("single_reserves_to_nre", {})
+    best = result.best_single(headline)
+    summary = {
+        "events": headline.events,
+        "refit": refit,
+        "shipped": headline.metrics[result.framework.name],
+        "reserves": reserves,
+        "best": best,
+        "best_title": next((r.title for r in result.rankings if r.name == best), ""),
+        "best_metrics": headline.metrics.get(best, {}),
+        "beats": bool(
+            reserves and refit["auc"] > reserves["auc"] and refit["in_top10"] > reserves["in_top10"]
+        ),
+    }
+    ordered = [headline] + [g for g in result.sets if g is not headline] + result.after_cutoff
     sets = []
-    for group in result.sets + result.after_cutoff:
+    for group in ordered:
         best = result.best_single(group)
         rows = [
             {"ranking": r, "m": group.metrics[r.name], "best_single": r.name == best}
@@ -461,6 +485,7 @@ def validation(request):
             "result": result,
             "sets": sets,
             "shown": shown,
+            "summary": summary,
             "events": events,
             "refit": REFIT,
             "years": f"{result.years[0]}-{str(result.years[0] + 1)[2:]} to "

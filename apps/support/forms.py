@@ -26,7 +26,8 @@ class TriageInputForm(forms.Form):
     as_at = forms.DateField(
         label="Assess as at",
         required=False,
-        help_text="The early warning uses only what was published by this date (default: today)",
+        help_text="The early warning uses only what was published by this date (default: the "
+        "latest date on which the published figures are all recent enough to count)",
     )
     soft = forms.MultipleChoiceField(
         label="Soft intelligence", required=False, widget=forms.CheckboxSelectMultiple

@@ -175,6 +175,20 @@ class Framework:
                 return band.tag
         return "grey"
 
+    def band_rule(self, label: str) -> str:
+        """The score a band needs, in words: "score 38 or more", "score 24 to 29.9"."""
+        ordered = sorted(self.designations, key=lambda d: -d.min_score)
+        for i, band in enumerate(ordered):
+            if band.label == label:
+                if i == 0:
+                    return f"score {band.min_score:g} or more"
+                return f"score {band.min_score:g} to under {ordered[i - 1].min_score:g}"
+        if label == self.no_designation_label and ordered:
+            return f"score under {ordered[-1].min_score:g}"
+        if label == self.insufficient_label:
+            return f"fewer than {self.min_indicators} indicators with recent figures"
+        return ""
+
     @property
     def band_order(self) -> list[str]:
         """Labels from most to least concern, then no designation and insufficient data."""

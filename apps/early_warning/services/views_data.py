@@ -143,5 +143,5 @@ def ageing_marks(dates: list[dt.date], framework) -> list[tuple[float, str]]:
         for i in range(len(dates) - 1):
             if dates[i] < stop <= dates[i + 1]:
                 share = (stop - dates[i]).days / (dates[i + 1] - dates[i]).days
-                marks.append((i + share, f"{reach.period} figures stop counting"))
+                marks.append((i + share, f"{reach.period} too old"))
     return marks

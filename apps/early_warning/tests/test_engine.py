@@ -227,3 +227,11 @@ def test_a_scale_needs_its_anchors():
                 }
             ]
         )
+
+
+def test_band_rules_say_the_score_each_band_needs():
+    fw = load_framework("england_early_warning")
+    top, second = sorted(fw.designations, key=lambda d: -d.min_score)[:2]
+    assert fw.band_rule(top.label) == f"score {top.min_score:g} or more"
+    assert fw.band_rule(second.label) == f"score {second.min_score:g} to under {top.min_score:g}"
+    assert fw.band_rule(fw.no_designation_label).startswith("score under ")
