@@ -170,6 +170,9 @@ class TrainingRecord(models.Model):
         return f"{self.course} ({self.completed_on})"
 
 
+LEAD_LABELS = {"officer": "Lead officer peer", "member": "Lead member peer"}
+
+
 class TeamStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     CONFIRMED = "confirmed", "Confirmed"
@@ -319,3 +322,11 @@ class Deployment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.peer} at {self.council} from {self.start_date}"
+
+    @property
+    def end_date(self) -> dt.date:
+        return working_span(self.start_date, self.days)[1]
+
+    @property
+    def role_label(self) -> str:
+        return LEAD_LABELS.get(self.lead, "Peer")

@@ -118,11 +118,22 @@ TAKEN_MEANWHILE = (
 )
 
 
+STAGE_WORDS = {"teams": "teams staffed", "coverage": "needs covered", "load": "spread of load"}
+
+
 def _summary(result: BatchResult) -> str:
-    return (
-        f"{len(result.staffed)} teams; {result.needs_covered} of {result.needs_total} needs "
-        f"covered; {result.stages_text()}; {result.seconds:.1f} s"
-    )
+    """The batch's outcome in words: what it staffed and what was proved, stage by stage."""
+    proved = [STAGE_WORDS[s] for s, status in result.stages.items() if status == "OPTIMAL"]
+    open_ = [
+        f"{STAGE_WORDS[s]} within {result.stage_gaps.get(s, 0):.1%} of the best possible"
+        for s, status in result.stages.items()
+        if status != "OPTIMAL"
+    ]
+    parts = [f"{len(result.staffed)} teams, {result.needs_covered} of {result.needs_total} needs"]
+    if proved:
+        parts.append("proved best for " + ", then ".join(proved))
+    parts += open_
+    return "; ".join(parts) + f" ({result.seconds:.1f} s)"
 
 
 def _store(teams: list[TeamRequest], result: BatchResult, rules: TeamRules, batch) -> None:
