@@ -35,6 +35,7 @@ def stacked_bars(table: pd.DataFrame, title: str, fmt: str = "svg") -> bytes:
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.invert_yaxis()
     ax.set_xlabel("Responses")
+    ax.xaxis.get_major_locator().set_params(integer=True)  # counts: no 0.5 of a response
     ax.set_title(textwrap.fill(title, 70), fontsize=10, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     if groups:

@@ -4,6 +4,7 @@ font embedded, tagged (structure tree, marked) and identified as PDF/UA-1, chart
 import datetime as dt
 import io
 import re
+from collections import Counter
 
 import pypdfium2 as pdfium
 import pytest
@@ -13,6 +14,28 @@ from apps.reports.documents import BoardPaper, Contact, Section, Table, render_p
 from apps.reports.papers import charts
 
 A4_POINTS = (595.3, 841.9)
+
+
+def structure(reader: PdfReader) -> tuple[Counter, list]:
+    """The tagged structure: how many elements of each type, and each figure's alternative
+    text (None where a figure has none)."""
+    kinds, alts = Counter(), []
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop().get_object()
+        if not isinstance(node, dict):
+            continue
+        kind = node.get("/S")
+        if kind:
+            kinds[str(kind)] += 1
+            if kind == "/Figure":
+                alts.append(node.get("/Alt"))
+        kids = node.get("/K")
+        if isinstance(kids, list):
+            stack.extend(k for k in kids if hasattr(k, "get_object"))
+        elif kids is not None and hasattr(kids, "get_object"):
+            stack.append(kids)
+    return kinds, alts
 
 
 def pdf_facts(pdf: bytes) -> dict:
@@ -31,8 +54,11 @@ def pdf_facts(pdf: bytes) -> dict:
                 key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
             )
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8", "replace")
+    kinds, alts = structure(reader)
     return {
         "reader": reader,
+        "structure": kinds,
+        "figure_alts": alts,
         "texts": [page.extract_text() for page in reader.pages],
         "marked": bool(root.get("/MarkInfo", {}).get("/Marked")),
         "struct_tree": "/StructTreeRoot" in root,
@@ -63,6 +89,11 @@ def check_board_pdf(pdf: bytes, *, classification: str = "OFFICIAL") -> dict:
     assert facts["fonts"] and all(facts["fonts"].values()), facts["fonts"]
     assert facts["marked"] and facts["struct_tree"] and facts["pdfua"]
     assert facts["lang"] == "en-GB"
+    kinds = facts["structure"]
+    assert kinds["/H1"] == 1 and kinds["/H2"] >= 5 and kinds["/P"] > 0
+    if kinds["/Table"]:
+        assert kinds["/TH"] and kinds["/TD"]
+    assert all(facts["figure_alts"]), "a figure without alternative text"
     return facts
 
 
@@ -104,6 +135,7 @@ def test_pdf_is_a4_numbered_embedded_tagged_and_pdf_ua(long_pdf):
     assert len(facts["texts"]) >= 3
     assert facts["title"] == "A long paper"
     assert "Improvement Board · 12 March 2026 · Item 7" in facts["texts"][1]  # running head
+    assert facts["figure_alts"] == ["Bars: identified 4, in delivery 5."]
 
 
 def test_table_rows_are_never_split_and_the_header_repeats(long_pdf):
