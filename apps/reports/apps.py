@@ -8,3 +8,8 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = "Reports"
     nav_items = [NavItem("Reports", "reports:index", "public")]
+
+    def bootstrap(self, stdout) -> None:
+        from apps.reports.demo import ensure_demo_papers
+
+        ensure_demo_papers(stdout)

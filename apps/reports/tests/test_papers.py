@@ -164,3 +164,18 @@ def test_withheld_engagement_counts_cannot_be_worked_out_from_the_paper(cases):
     assert ranges, "the cases include counts of 1 and 2, so some must be withheld"
     for low, high in ranges.values():
         assert high >= THRESHOLD and low < high
+
+
+@pytest.mark.slow
+def test_demo_papers_are_idempotent_and_the_quarterly_is_published(client):
+    from apps.accounts.demo import ensure_demo_users
+    from apps.reports.demo import ensure_demo_papers
+    from apps.reports.models import Paper
+
+    ensure_demo_users()
+    assert ensure_demo_papers() == 2 and ensure_demo_papers() == 0
+    quarterly = Paper.objects.get(template="early_warning_quarterly", is_demo=True)
+    assert quarterly.status == Status.PUBLISHED
+    assert quarterly.contact_officer.phone.startswith("020 7946 0")  # Ofcom's drama range
+    board = client.get(f"/reports/papers/{quarterly.pk}/")
+    assert board.status_code == 200 and "Demo" in board.content.decode()
