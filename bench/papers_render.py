@@ -55,7 +55,8 @@ def main() -> None:
                 docx_done = time.perf_counter()
                 pages = len(PdfReader(io.BytesIO(pdf)).pages)
                 print(
-                    f"{template:24s} draft {drafted - started:5.1f} s  build {built - drafted:4.1f} s"
+                    f"{template:24s} draft {drafted - started:5.1f} s"
+                    f"  build {built - drafted:4.1f} s"
                     f"  PDF {pdf_done - built:4.1f} s ({pages} pages, {len(pdf) // 1024} KiB)"
                     f"  DOCX {docx_done - pdf_done:4.1f} s ({len(docx) // 1024} KiB)"
                 )
