@@ -461,6 +461,7 @@ def validation(request):
         ),
     }
     ordered = [headline] + [g for g in result.sets if g is not headline] + result.after_cutoff
+    ordered += result.fixed
     sets = []
     for group in ordered:
         best = result.best_single(group)

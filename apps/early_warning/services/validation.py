@@ -40,6 +40,8 @@ HORIZONS = (12, 24, 36)
 LEAD_MAX_MONTHS = 48
 REFIT = "recommended_refit"
 CALIBRATION_CUTOFF = dt.date(2024, 3, 31)  # events after this are judged, never fitted
+FIXED_DATES = (dt.date(2021, 7, 1),)  # ranked once, judged on every later event
+RESULT_FORMAT = 2  # part of the cache key: bump when the stored result changes shape
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -218,6 +220,30 @@ def evaluate_set(
     return result
 
 
+def evaluate_fixed(
+    rankings: list[Ranking], events: list[Event], day: dt.date, register: str, title: str
+) -> SetResult:
+    """One ranking on `day` judged on every later event of the set (as a held-out check is run:
+    rank with what was known then, see who got into difficulty afterwards)."""
+    positives = {e.gss_code for e in events if e.notice_date > day}
+    result = SetResult(register, title, [], len([e for e in events if e.notice_date > day]))
+    for ranking in rankings:
+        frame = ranking.at(quarter_on_or_before(day))
+        if frame.height == 0 or not positives:
+            continue
+        scores = frame["score"].fill_null(-np.inf).to_numpy()
+        flags = np.isin(frame["entity"].to_numpy(), list(positives))
+        hits = int(frame.filter(pl.col("entity").is_in(list(positives)))["top"].sum())
+        result.metrics[ranking.name] = {
+            "auc": roc_auc(scores, flags),
+            "top10": hits / flags.sum() if flags.sum() else None,
+            "in_top10": hits,
+            "positives": int(flags.sum()),
+            "lead_months": None,
+        }
+    return result
+
+
 def lead_time(ranking: Ranking, event: Event) -> int:
     """Months the council had been in the top tenth without a break before the event."""
     months = 0
@@ -268,6 +294,7 @@ class Validation:
     weights_by_year: dict[int, dict[str, float]]
     years: list[int]
     framework_dates: list[dt.date] = field(default_factory=list)
+    fixed: list[SetResult] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -286,6 +313,7 @@ def run_validation(
     events: list[Event] | None = None,
     last_year: int | None = None,
     observations=None,
+    fixed_dates: tuple[dt.date, ...] = FIXED_DATES,
 ) -> Validation:
     """Everything the validation page and `nlb backtest` show."""
     import time
@@ -305,6 +333,7 @@ def run_validation(
     years = list(range(FIRST_YEAR, last_year + 1))
     first = months_before(dt.date(FIRST_YEAR - 1, 4, 1), LEAD_MAX_MONTHS)
     dates = quarter_dates(first, latest)
+    dates = sorted(set(dates) | {quarter_on_or_before(d) for d in fixed_dates})
     singles = single_indicator_frameworks(fw)
     cipfa = load_framework(CIPFA)
     observations = observations if observations is not None else observations_frame()
@@ -351,6 +380,17 @@ def run_validation(
         if after and after_years
         else []
     )
+    fixed = [
+        evaluate_fixed(
+            rankings,
+            [e for e in events if name == "all" or e.register == name],
+            day,
+            f"{name}@{day.isoformat()}",
+            f"{title}: ranked once as at {day:%-d %B %Y}, every later event",
+        )
+        for day in fixed_dates
+        for name, title in registers
+    ]
     shown = [e for e in events if e.notice_date.year >= FIRST_YEAR]
     result = Validation(
         framework=fw,
@@ -361,6 +401,7 @@ def run_validation(
         weights_by_year=weights_by_year,
         years=years,
         framework_dates=dates,
+        fixed=[f for f in fixed if f.metrics],
     )
     result.seconds = time.perf_counter() - started
     return result
@@ -379,7 +420,14 @@ def cached_validation(framework: str | None = None) -> Validation:
 
     fw = load_framework(framework or DEFAULT_FRAMEWORK)
     files = sorted(EVENTS_DIR.glob("*.csv")) + ([fw.path] if fw.path else [])
-    stamp = repr((_data_stamp(), [(f.name, f.stat().st_mtime_ns) for f in files], fw.version))
+    stamp = repr(
+        (
+            RESULT_FORMAT,
+            _data_stamp(),
+            [(f.name, f.stat().st_mtime_ns) for f in files],
+            fw.version,
+        )
+    )
     key = hashlib.sha256(stamp.encode()).hexdigest()[:16]
     folder = Path(settings.VAR_DIR) / "cache"
     path = folder / f"validation-{fw.name}-{key}.pickle"
@@ -415,7 +463,7 @@ def validation_rows(result: Validation) -> tuple[list[dict], list[dict]]:
     """Flat rows for CSV: metrics per event set and ranking; ranks per event and ranking."""
     titles = {r.name: r.title for r in result.rankings}
     metrics = []
-    for group in result.sets + result.after_cutoff:
+    for group in result.sets + result.after_cutoff + result.fixed:
         for name, m in group.metrics.items():
             metrics.append(
                 {

@@ -4,6 +4,7 @@ page shows, as CSV on standard output."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -27,6 +28,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--framework", default=None)
         parser.add_argument(
+            "--as-at",
+            dest="as_at",
+            action="append",
+            type=dt.date.fromisoformat,
+            help="also rank once on this date (YYYY-MM-DD) and judge every later event "
+            "(repeatable; default 2021-07-01)",
+        )
+        parser.add_argument(
             "--calibrate",
             action="store_true",
             help="also print the points fitted on events to 31 March 2024 (JSON to stderr)",
@@ -38,13 +47,18 @@ class Command(BaseCommand):
         except BrokenPipeError:  # e.g. piped into `head`: stop quietly
             return None
 
-    def handle(self, *args, events=None, framework=None, calibrate=False, **options):
+    def handle(self, *args, events=None, framework=None, calibrate=False, as_at=None, **options):
         from apps.early_warning.services.backtest import load_events
-        from apps.early_warning.services.validation import run_validation, validation_rows
+        from apps.early_warning.services.validation import (
+            FIXED_DATES,
+            run_validation,
+            validation_rows,
+        )
 
         try:
             loaded = load_events(events) if events else None
-            result = run_validation(framework, events=loaded)
+            fixed = tuple(as_at) if as_at else FIXED_DATES
+            result = run_validation(framework, events=loaded, fixed_dates=fixed)
         except ImportProblem as problem:
             raise CommandError(f"Events file refused. {problem}") from problem
         except FrameworkError as exc:
