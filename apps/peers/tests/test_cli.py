@@ -181,5 +181,4 @@ def test_a_file_that_is_not_utf8_is_refused_by_name(tmp_path):
             engagements=tmp_path / "eng.csv",
             out=tmp_path / "teams.csv",
         )
-    # The shared reader (apps.core.importers) names the file and what it found.
-    assert "peers.csv" in str(info.value) and "not a spreadsheet or CSV" in str(info.value)
+    assert "peers.csv" in str(info.value) and "UTF-8" in str(info.value)
