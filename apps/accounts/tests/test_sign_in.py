@@ -1,10 +1,13 @@
-"""Signing in: throttled guessing, password change and reset by email."""
+"""Signing in: throttled guessing, password change and reset by email, idle timeout."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import ApiToken
 
@@ -78,3 +81,16 @@ def test_password_reset_by_email(client, make_user, settings):
     # An unknown address gets the same page and no email.
     client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
     assert len(mail.outbox) == 1
+
+
+def test_session_ends_after_thirty_idle_minutes_and_each_request_renews_it(client, make_user):
+    client.force_login(make_user())
+    session = Session.objects.get()
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=1))
+    assert client.get(reverse("home")).status_code == 200
+    renewed = Session.objects.get(pk=session.pk).expire_date - timezone.now()
+    assert timedelta(minutes=29) < renewed <= timedelta(minutes=30)
+    # Idle past the limit: the session is gone and staff pages ask to sign in again.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(reverse("engagements:list"))
+    assert response.status_code == 302 and response.url.startswith(SIGN_IN)
