@@ -104,7 +104,12 @@ def test_two_worker_processes_share_one_queue():
     ]
     assert {job.status for job in jobs} == {Job.Status.QUEUED}
     workers = [_worker("worker-one"), _worker("worker-two")]
-    outputs = [w.communicate(timeout=240)[0] for w in workers]
+    try:
+        outputs = [w.communicate(timeout=240)[0] for w in workers]
+    finally:
+        for w in workers:
+            if w.poll() is None:
+                w.kill()
     assert [w.returncode for w in workers] == [0, 0], outputs
     done = Job.objects.filter(subject="shared")
     assert {j.status for j in done} == {Job.Status.DONE}, [j.message for j in done]
