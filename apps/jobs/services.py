@@ -33,27 +33,26 @@ class BackgroundJob:
     def __call__(self, job: Job, **arguments: Any) -> Any:
         return self.function(job, **arguments)
 
-    def _create(self, user, subject: str, arguments: dict[str, Any]) -> Job:
+    def _create(self, user, subject: str, arguments: dict[str, Any], attempts: int) -> Job:
         return Job.objects.create(
             function=self.path,
             label=self.label,
             subject=subject[:200],
             arguments=arguments,
-            max_attempts=self.retries + 1,
+            max_attempts=attempts,
             created_by=user if user is not None and user.is_authenticated else None,
         )
 
     def start(self, *, user=None, subject: str = "", **arguments: Any) -> Job:
         """Queue the job and return its record (already finished on the immediate backend)."""
-        job = self._create(user, subject, arguments)
+        job = self._create(user, subject, arguments, attempts=self.retries + 1)
         _enqueue(job)
         job.refresh_from_db()
         return job
 
     def run_now(self, *, user=None, subject: str = "", **arguments: Any) -> Job:
         """Run in this process with the same record, progress and failure handling (no retries)."""
-        job = self._create(user, subject, arguments)
-        job.max_attempts = 1
+        job = self._create(user, subject, arguments, attempts=1)
         _run(job, worker="inline")
         job.refresh_from_db()
         return job

@@ -39,6 +39,8 @@ def test_a_job_that_keeps_failing_says_why_and_keeps_the_traceback():
 def test_run_now_uses_the_same_record_without_the_queue():
     job = sample_jobs.count_words.run_now(text="one two")
     assert job.status == Job.Status.DONE and job.worker == "inline" and job.task_id == ""
+    failed = sample_jobs.flaky.run_now(fail_times=1)
+    assert failed.status == Job.Status.FAILED and (failed.attempts, failed.max_attempts) == (1, 1)
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
