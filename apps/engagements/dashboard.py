@@ -9,13 +9,11 @@ can be worked out from the totals, so a figure never points at one council's cas
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
 from django.utils import timezone
-from django.utils.html import escape
 
 from apps.core import disclosure
 from apps.councils.models import REGIONS
@@ -244,25 +242,6 @@ def from_rows(
 
 def bar_chart_svg(labels: list[str], values: list[float], *, title: str, xlabel: str) -> str:
     """A horizontal bar chart as inline SVG (the page always gives a table alternative)."""
-    import matplotlib
+    from apps.core.charts import bar_chart
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    height = 0.4 * max(len(labels), 1) + 1.2
-    fig, ax = plt.subplots(figsize=(7, height))
-    try:
-        ax.barh(labels[::-1], values[::-1], color="#1d70b8")
-        ax.set_title(title, loc="left", fontsize=11)
-        ax.set_xlabel(xlabel)
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        fig.tight_layout()
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg")
-    finally:
-        plt.close(fig)
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
-    # an accessible name for the image; the page's table is the full text alternative
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)
+    return bar_chart(title, labels, values, xlabel)

@@ -4,7 +4,6 @@ published and how it was revised, and a small SVG chart with the same numbers as
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 import pandas as pd
@@ -58,27 +57,8 @@ def chart_svg(points: list[Point], title: str, unit: str) -> str:
     """A line chart of the series as inline SVG (empty string when there is nothing to draw)."""
     if len(points) < 2:
         return ""
-    import matplotlib
+    from apps.core.charts import Series, line_chart
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(7, 2.8), dpi=100)
-    axes.plot(
-        [p.period for p in points],
-        [p.value for p in points],
-        marker="o",
-        color="#1d70b8",
-        linewidth=2,
+    return line_chart(
+        title, [p.period for p in points], [Series(title, [p.value for p in points])], unit
     )
-    axes.set_ylabel(unit)
-    axes.set_title(title, fontsize=10, loc="left")
-    axes.grid(axis="y", color="#b1b4b6", linewidth=0.5)
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.tick_params(axis="x", labelrotation=45, labelsize=8)
-    figure.tight_layout()
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
-    plt.close(figure)
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]
