@@ -6,6 +6,7 @@ annex."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 
@@ -31,15 +32,6 @@ def overdue_as_at(as_at: dt.date, open_ids: list[int]) -> pd.DataFrame:
         .values("id", "engagement_id")
     )
     return pd.DataFrame(list(rows), columns=["id", "engagement_id"])
-
-
-def protected_rows(table, labels: list[str] | None = None) -> list[list[str]]:
-    """A protected two-way table (apps.core.disclosure) as rows of text, totals included."""
-    from apps.core.disclosure import TOTAL
-
-    text = table.text
-    rows = [label for label in (labels or list(text.index)) if label != TOTAL] + [TOTAL]
-    return [[label, *text.loc[label].tolist()] for label in rows]
 
 
 def as_at_dashboard(as_at: dt.date, frame: pd.DataFrame, overdue: pd.DataFrame):
@@ -116,20 +108,19 @@ class EngagementsPaper:
             else [],
         )
         region_rows = dash.region_rows()
-        tiers = (
-            pd.crosstab(
-                frame["council_type"].map(dict(CouncilType.choices)),
-                frame["open"].map({True: "Open", False: "Closed"}),
-            ).reindex(
-                index=[label for _, label in CouncilType.choices],
-                columns=["Open", "Closed"],
-                fill_value=0,
-            )
+        # By type of council: the same rule as regions (each type's state counts protected,
+        # an open or closed sum shown only when none of its counts is withheld), and no totals
+        # beside it, so it cannot be set against the state table's withheld totals.
+        types = dict(CouncilType.choices)
+        by_type = (
+            pd.crosstab(frame["council_type"].map(types), frame["label"])
             if len(frame)
-            else pd.DataFrame(
-                0, index=[label for _, label in CouncilType.choices], columns=["Open", "Closed"]
-            )
+            else pd.DataFrame()
         )
+        by_type = by_type.reindex(
+            index=list(types.values()), columns=[s.label for s in State], fill_value=0
+        )
+        type_rows = replace(dash, state_by_region=by_type).region_rows()
         where = Section(
             heading="Engagements by region and by type of council",
             tables=[
@@ -140,16 +131,19 @@ class EngagementsPaper:
                 ),
                 Table(
                     caption="Engagements by type of council",
-                    header=["Type of council", "Open", "Closed", "Total"],
-                    rows=protected_rows(disclosure.protect_table(tiers)),
+                    header=["Type of council", "Open", "Closed"],
+                    rows=[[r["region"], r["open_shown"], r["closed_shown"]] for r in type_rows],
                 ),
             ],
         )
+        overdue_shown = dash.single_shown(len(overdue))
         late = Section(
             heading="Overdue actions",
             paragraphs=[
-                f"At the end of {as_at:%-d %B %Y}, {dash.single_shown(len(overdue))} "
-                "improvement-plan actions were overdue across "
+                f"At the end of {as_at:%-d %B %Y} no improvement-plan action was overdue."
+                if not len(overdue)
+                else f"At the end of {as_at:%-d %B %Y}, {overdue_shown} improvement-plan "
+                "actions were overdue across "
                 f"{dash.single_shown(dash.engagements_with_overdue)} open engagements."
             ],
         )

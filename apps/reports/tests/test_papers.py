@@ -164,6 +164,12 @@ def test_withheld_engagement_counts_cannot_be_worked_out_from_the_paper(cases):
     assert ranges, "the cases include counts of 1 and 2, so some must be withheld"
     for low, high in ranges.values():
         assert high >= THRESHOLD and low < high
+    # no other table of the same engagements publishes the total the state table withholds
+    assert rows[-1] == ["Total", "withheld"]
+    others = [t for s in content.sections[1:3] for t in s.tables]
+    assert others and all(
+        "Total" not in t.header and all(r[0] != "Total" for r in t.rows) for t in others
+    )
 
 
 @pytest.mark.slow
