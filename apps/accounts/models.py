@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+
+from apps.core.tokens import hash_token
 
 
 class Role(models.TextChoices):
@@ -65,7 +66,7 @@ class ApiToken(models.Model):
 
     @staticmethod
     def hash(raw: str) -> str:
-        return hashlib.sha256(raw.encode()).hexdigest()
+        return hash_token(raw)
 
     @classmethod
     def issue(cls, user: User) -> str:

@@ -17,6 +17,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.tokens import hash_token, new_token, new_token_hash
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -292,10 +294,6 @@ class RespondentType(models.TextChoices):
     ORGANISATION = "organisation", "On behalf of an organisation"
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
 def new_reference() -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
     code = "".join(secrets.choice(alphabet) for _ in range(8))
@@ -315,13 +313,21 @@ class ResponseQuerySet(models.QuerySet):
     def publishable(self) -> ResponseQuerySet:
         return self.submitted().filter(consent_to_publish=True)
 
+    def with_token(self, raw: str) -> ResponseQuerySet:
+        """The response whose private link carries this token (found by the token's hash)."""
+        return self.filter(token_hash=hash_token(raw))
+
 
 class Response(models.Model):
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="responses"
     )
     reference = models.CharField(max_length=20, unique=True, default=new_reference)
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # The private link's token is stored only as its SHA-256; the raw token exists in the link (and
+    # on `token` while the request that made or found the response runs).
+    token_hash = models.CharField(
+        max_length=64, unique=True, default=new_token_hash, editable=False
+    )
     respondent_type = models.CharField(
         max_length=12, choices=RespondentType.choices, default=RespondentType.INDIVIDUAL
     )
@@ -353,11 +359,19 @@ class Response(models.Model):
 
     objects = ResponseQuerySet.as_manager()
 
+    token = ""  # the raw private-link token, known only to the request that made or found it
+
     class Meta:
         ordering = ["-submitted_at", "-created"]
 
     def __str__(self) -> str:
         return f"Response {self.reference}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and not self.token:
+            self.token = new_token()
+            self.token_hash = hash_token(self.token)
+        super().save(*args, **kwargs)
 
     @property
     def is_submitted(self) -> bool:

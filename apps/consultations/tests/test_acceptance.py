@@ -12,6 +12,7 @@ from apps.accounts.models import Role
 from apps.consultations.analysis import find_campaigns
 from apps.consultations.models import Channel, Response
 from apps.consultations.services.campaigns import campaign_groups
+from apps.core.tokens import hash_token
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +138,9 @@ def test_public_submission_is_not_late_and_sends_confirmation(client, consultati
     assert not response.is_late and response.channel == Channel.ONLINE
     assert response.answers.get(question__number=2).choices == ["Trust", "Clarity"]
     assert len(mail.outbox) == 1 and response.reference in mail.outbox[0].body
-    assert response.token in mail.outbox[0].body  # link back to the private copy
+    token = page["Location"].rstrip("/").rsplit("/", 1)[-1]
+    assert response.token_hash == hash_token(token)
+    assert token in mail.outbox[0].body  # link back to the private copy
 
 
 def test_late_flag_uses_london_closing_moment(consultation):

@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from apps.consultations.models import Response
+from apps.core.tokens import hash_token
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +50,12 @@ def test_save_and_return_by_private_link(client, consultation):
     assert saved.status_code == 302
     draft = Response.objects.get()
     assert not draft.is_submitted
-    assert len(draft.token) >= 32  # unguessable: 24 random bytes
-    assert draft.token in mail.outbox[0].body
+    token = saved["Location"].rstrip("/").rsplit("/", 1)[-1]
+    assert len(token) >= 32  # unguessable: 24 random bytes
+    assert token in mail.outbox[0].body
+    # Only the token's hash is stored, and the link is found by it.
+    assert draft.token_hash == hash_token(token) and token not in str(draft.__dict__)
+    draft.token = token
     resume = client.get(reverse("consultations:resume", args=[draft.token]))
     assert "First thoughts" in resume.content.decode()
     done = client.post(

@@ -114,8 +114,10 @@ def respond(request: HttpRequest, slug: str, token: str | None = None) -> HttpRe
     response = None
     if token:
         response = get_object_or_404(
-            Response.objects.select_related("consultation"), token=token, channel=Channel.ONLINE
+            Response.objects.select_related("consultation").with_token(token),
+            channel=Channel.ONLINE,
         )
+        response.token = token
         consultation = response.consultation
         if response.is_submitted:
             return redirect("consultations:confirmation", token=response.token)
@@ -159,13 +161,13 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def saved(request: HttpRequest, token: str) -> HttpResponse:
-    response = get_object_or_404(Response, token=token)
+    response = get_object_or_404(Response.objects.with_token(token))
     link = request.build_absolute_uri(reverse("consultations:resume", args=[token]))
     return render(request, "consultations/saved.html", {"response": response, "link": link})
 
 
 def confirmation(request: HttpRequest, token: str) -> HttpResponse:
-    response = get_object_or_404(Response.objects.select_related("consultation"), token=token)
+    response = get_object_or_404(Response.objects.select_related("consultation").with_token(token))
     if not response.is_submitted:
         return redirect("consultations:resume", token=token)
     return render(
