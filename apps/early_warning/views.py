@@ -212,7 +212,11 @@ def council(request, gss_code: str):
     figures = []
     for measure, s in series.items():
         indicator = next(i for i in fw.indicators if i.measure.strip() == measure)
-        unit = "%" if indicator.unit == "percent" else indicator.unit
+        unit = {
+            "percent": "%",
+            "change": "% change",
+            "percent_of_nre": "% of net revenue exp.",
+        }.get(indicator.unit, indicator.unit)
         rows = [
             {
                 "period": p,

@@ -26,7 +26,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--as-at", dest="as_at", default=None, help="YYYY-MM-DD (today)")
+        parser.add_argument(
+            "--as-at",
+            dest="as_at",
+            default=None,
+            help="YYYY-MM-DD (default: the latest date on which every source still counts)",
+        )
         parser.add_argument("--framework", default=None, help="framework name (recommended)")
         parser.add_argument("--format", dest="fmt", choices=["csv", "json"], default="csv")
         parser.add_argument(
@@ -42,8 +47,14 @@ class Command(BaseCommand):
             return None
 
     def handle(self, *args, as_at=None, framework=None, fmt="csv", published_only=False, **kw):
-        day = parse_date(as_at) if as_at else dt.date.today()
         try:
+            if as_at:
+                day = parse_date(as_at)
+            else:
+                from apps.early_warning.services.watchlist import latest_scorable_date
+
+                day = latest_scorable_date(framework) or dt.date.today()
+                self.stderr.write(f"as at {day.isoformat()} (the latest date with fresh figures)")
             frame = compute_watchlist(day, framework, include_notes=not published_only)
         except FrameworkError as exc:
             raise CommandError(str(exc)) from exc
