@@ -3,18 +3,20 @@
 from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 
-from apps.api.auth import BearerToken
+from apps.api.auth import BearerToken, signed_in_or_token
 from apps.api.docs import ReadableDocs
 
 api = NinjaAPI(
     title="Nowhere Left Behind API",
     version="1",
     description="Councils, early warning, engagements, peers and consultations. "
-    "Send `Authorization: Bearer <token>`; `nlb create_api_token USERNAME` issues one.",
+    "Send `Authorization: Bearer <token>`; `nlb create_api_token USERNAME` issues one. "
+    "This schema and its docs page also need a token or a signed-in session.",
     auth=BearerToken(),
     docs_url="/docs",
     docs=ReadableDocs(),
     openapi_url="/openapi.json",
+    docs_decorator=signed_in_or_token,  # both schema and docs: see signed_in_or_token
 )
 
 api.add_router("/councils/", "apps.councils.api.router")

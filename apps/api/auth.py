@@ -1,4 +1,8 @@
-from django.http import HttpRequest
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja.security import HttpBearer
 
@@ -19,3 +23,23 @@ class BearerToken(HttpBearer):
         ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
         request.user = found.user
         return found.user
+
+
+def signed_in_or_token(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The API's schema and docs are for its users (a signed-in session or a bearer token), as
+    the schema names every confidential resource the service holds: others are sent to sign in
+    (the docs page) or refused with 401 (the JSON)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() == "bearer" and BearerToken().authenticate(request, token.strip()):
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return JsonResponse({"detail": "Sign in or send an API token."}, status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped

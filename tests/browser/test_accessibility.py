@@ -46,6 +46,7 @@ def _pages() -> dict[str, list[tuple[str, str]]]:
         ("reports", "/reports/"),
         ("glossary", "/glossary/"),
         ("about the data", "/about-the-data/"),
+        ("API docs", "/api/docs"),
     ]
     if closed is not None:
         staff += [
@@ -58,7 +59,6 @@ def _pages() -> dict[str, list[tuple[str, str]]]:
             ("sign in", "/accounts/sign-in/"),
             ("support", "/support/"),
             ("consultations", "/consultations/"),
-            ("API docs", "/api/docs"),
         ],
         "pm": staff,
         "croydon": [("home", "/"), ("engagement", f"/engagements/{croydon.pk}/")],
