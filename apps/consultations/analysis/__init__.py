@@ -7,7 +7,7 @@ Representation (`text`, `embedding`)
     gives dense TF-IDF vectors (LSA when `dims` is set). `embedding.encode(texts)` - multilingual
     sentence embeddings (USE v3, weights in the package, each distinct text once, worker processes
     for large batches); `embedding.combine(tfidf, embeddings)` - the mapper's features.
-    Measured: docs/decisions/0005-sentence-embeddings.md.
+    Measured: docs/decisions/0005-sentence-embeddings-and-campaigns.md.
 
 Theme discovery (`themes`)
     `discover_themes(texts, n_themes=None, seed=0) -> list[ProposedTheme]` (label suggestion from

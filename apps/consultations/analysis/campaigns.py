@@ -11,12 +11,13 @@ distinct texts among them:
    removing punctuation and extra whitespace (`template_key`); identical keys are one group.
    This is what an importer computes per answer while streaming rows in.
 2. near-duplicates among the distinct texts only: MinHash signatures of word-pair shingles with
-   locality-sensitive hashing (`datasketch`), a candidate joined to a group when the estimated
-   Jaccard similarity of their shingles is at least `threshold` (0.5: a template with a greeting,
-   a name or a sentence changed still joins, while two people making the same point in their own
-   words share few word pairs, typically under 0.2). A text that joins a group closely is not
-   indexed itself (its group is already findable), so a campaign of many thousands of variants
-   costs one look-up each, not a comparison with every earlier copy.
+   locality-sensitive hashing (`datasketch`). Each distinct text either joins the group of the
+   most similar group leader already indexed (estimated Jaccard similarity of their shingles at
+   least `threshold`, 0.4: a template with a greeting, a name or a sentence changed still joins,
+   while two people making the same point in their own words share few word pairs) or becomes a
+   leader itself. Members are compared with leaders only, never chained member to member, so a
+   run of texts each a little different from the last cannot merge unrelated answers; and a
+   campaign of many thousands of variants costs one look-up each.
 """
 
 from __future__ import annotations
@@ -28,11 +29,10 @@ import numpy as np
 
 from .text import normalise_strict
 
-DEFAULT_THRESHOLD = 0.5
-MIN_TEMPLATE_WORDS = 8
+DEFAULT_THRESHOLD = 0.4
+MIN_TEMPLATE_WORDS = 12
 NUM_PERM = 64
 SHINGLE_WORDS = 2
-_INDEX_BELOW = 0.8  # a joining text less similar than this is indexed too (templates drift)
 
 
 def template_key(text: str | None) -> str:
@@ -42,24 +42,6 @@ def template_key(text: str | None) -> str:
     if len(key.split()) < MIN_TEMPLATE_WORDS:
         return ""
     return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
-
-
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = np.arange(n)
-
-    def find(self, i: int) -> int:
-        root = i
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[i] != root:
-            self.parent[i], i = root, self.parent[i]
-        return int(root)
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 def _shingles(normalised: str) -> list[bytes]:
@@ -78,18 +60,20 @@ def group_templates(
     progress: Callable[[int, int], None] | None = None,
     chunk: int = 10_000,
 ) -> np.ndarray:
-    """Group number per distinct text (the smallest index of its group): near-duplicates joined.
+    """Group number per distinct text (the index of its group's leader): near-duplicates joined.
 
     Texts shorter than a template keep their own group. Memory is one 64-value signature per
-    indexed text; signatures are built in chunks."""
+    leader; signatures are built in chunks."""
     from datasketch import LeanMinHash, MinHash, MinHashLSH
 
     n = len(distinct_texts)
-    uf = _UnionFind(n)
+    group = np.arange(n)
     if threshold >= 1.0 or n < 2:
-        return uf.parent.copy()
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    indexed: dict[int, LeanMinHash] = {}
+        return group
+    # recall first: the index looks for candidates well below the threshold (a missed candidate
+    # splits a campaign; a false one is only an extra similarity check)
+    lsh = MinHashLSH(threshold=max(0.15, threshold - 0.15), num_perm=NUM_PERM, weights=(0.1, 0.9))
+    leaders: dict[int, LeanMinHash] = {}
     for start in range(0, n, chunk):
         block = [normalise_strict(t) for t in distinct_texts[start : start + chunk]]
         wanted = [i for i, key in enumerate(block) if len(key.split()) >= MIN_TEMPLATE_WORDS]
@@ -97,18 +81,19 @@ def group_templates(
         for i, signature in zip(wanted, signatures, strict=True):
             index = start + i
             lean = LeanMinHash(signature)
-            best = 0.0
-            for other in lsh.query(lean):
-                similarity = lean.jaccard(indexed[other])
-                if similarity >= threshold:
-                    uf.union(index, other)
-                    best = max(best, similarity)
-            if best < _INDEX_BELOW:
+            best, best_similarity = None, threshold
+            for leader in lsh.query(lean):
+                similarity = lean.jaccard(leaders[leader])
+                if similarity >= best_similarity:
+                    best, best_similarity = leader, similarity
+            if best is None:
                 lsh.insert(index, lean)
-                indexed[index] = lean
+                leaders[index] = lean
+            else:
+                group[index] = best
         if progress:
             progress(min(n, start + chunk), n)
-    return np.array([uf.find(i) for i in range(n)])
+    return group
 
 
 def find_campaigns(

@@ -4,7 +4,7 @@
 inside its wheel (32 MB) and runs a pure numpy forward pass: no model download, no torch, no GPU.
 It covers 16 languages including English and German and gives L2-normalised 512-dimensional
 vectors; about 250 short texts per second per core. Chosen after measuring the packaged
-alternatives: docs/decisions/0005-sentence-embeddings.md.
+alternatives: docs/decisions/0005-sentence-embeddings-and-campaigns.md.
 
 Each distinct text is embedded once (campaign copies share one vector); large batches are split
 into chunks embedded by parallel worker processes.

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,8 @@ from apps.consultations.models import (
 )
 from apps.core.importers import BaseImporter
 
+BATCH = 900  # responses per insert: under every database's parameter limit for the look-up
+PROGRESS_EVERY = 50_000
 QUESTION_COLUMN = re.compile(r"^q\s*(\d+)(\s+text)?$")
 KNOWN = {
     "received",
@@ -65,8 +67,17 @@ class ParsedRow:
 class OfflineResponseImporter(BaseImporter):
     source_name = "offline responses"
 
-    def __init__(self, path: Path, consultation: Consultation, *, user=None, name: str = ""):
+    def __init__(
+        self,
+        path: Path,
+        consultation: Consultation,
+        *,
+        user=None,
+        name: str = "",
+        progress: Callable[[str, int], None] | None = None,
+    ):
         super().__init__(path)
+        self.progress = progress
         self.consultation = consultation
         self.user = user
         self.display_name = name or Path(path).name
@@ -77,47 +88,88 @@ class OfflineResponseImporter(BaseImporter):
         problem.file = self.display_name
         return problem
 
-    # Reading -----------------------------------------------------------------------------
-    def read_table(self) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-        suffix = Path(self.display_name).suffix.lower() or self.path.suffix.lower()
-        if suffix in (".xlsx", ".xlsm"):
-            from openpyxl import load_workbook
+    # Reading (streamed: a million rows never sit in memory) ---------------------------------
+    def _suffix(self) -> str:
+        return Path(self.display_name).suffix.lower() or self.path.suffix.lower()
 
-            try:
-                book = load_workbook(self.path, read_only=True, data_only=True)
-            except Exception as exc:  # noqa: BLE001 - any unreadable workbook
-                raise self.problem(
-                    f"not a readable XLSX workbook ({exc.__class__.__name__})"
-                ) from exc
-            sheet = book["Responses"] if "Responses" in book.sheetnames else book.worksheets[0]
-            self.sheet = sheet.title
-            rows = list(sheet.iter_rows(values_only=True))
+    def read_table(self) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+        """The normalised header and a generator of (row number, cells) for non-blank rows."""
+        suffix = self._suffix()
+        if suffix in (".xlsx", ".xlsm"):
+            return self._read_xlsx()
+        if suffix == ".csv":
+            return self._read_csv()
+        raise self.problem("upload a .csv or .xlsx file")
+
+    def _read_xlsx(self):
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(self.path, read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - any unreadable workbook
+            raise self.problem(f"not a readable XLSX workbook ({exc.__class__.__name__})") from exc
+        sheet = book["Responses"] if "Responses" in book.sheetnames else book.worksheets[0]
+        self.sheet = sheet.title
+        rows = sheet.iter_rows(values_only=True)
+        first = next(rows, None)
+        if first is None:
             book.close()
-            if not rows:
-                raise self.problem("the sheet is empty", row=1)
-            header = [_norm_header(h) for h in rows[0]]
-            body = [(n, list(r)) for n, r in enumerate(rows[1:], start=2)]
-        elif suffix == ".csv":
+            raise self.problem("the sheet is empty", row=1)
+        header = [_norm_header(h) for h in first]
+
+        def body():
             try:
-                text = self.path.read_bytes().decode("utf-8-sig")
+                for n, r in enumerate(rows, start=2):
+                    if any(str(v or "").strip() for v in r):
+                        yield n, list(r)
+            finally:
+                book.close()
+
+        return header, body()
+
+    def _read_csv(self):
+        handle = open(self.path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by body
+        reader = csv.reader(handle)
+        try:
+            first = next(reader, None)
+        except UnicodeDecodeError as exc:
+            handle.close()
+            raise self.problem("the file is not UTF-8 text; save it as CSV UTF-8") from exc
+        if not first:
+            handle.close()
+            raise self.problem("the file is empty", row=1)
+        header = [_norm_header(h) for h in first]
+
+        def body():
+            n = 1
+            try:
+                for n, r in enumerate(reader, start=2):  # noqa: B007 - n names the failing row
+                    if len(r) > len(header):
+                        raise self.problem("row has more fields than the header", row=n)
+                    if any(v.strip() for v in r):
+                        yield n, r + [""] * (len(header) - len(r))
             except UnicodeDecodeError as exc:
-                raise self.problem("the file is not UTF-8 text; save it as CSV UTF-8") from exc
-            reader = list(csv.reader(io.StringIO(text)))
-            if not reader:
-                raise self.problem("the file is empty", row=1)
-            header = [_norm_header(h) for h in reader[0]]
-            body = []
-            for n, r in enumerate(reader[1:], start=2):
-                if len(r) > len(header):
-                    raise self.problem("row has more fields than the header", row=n)
-                body.append((n, r + [""] * (len(header) - len(r))))
-        else:
-            raise self.problem("upload a .csv or .xlsx file")
-        body = [(n, r) for n, r in body if any(str(v or "").strip() for v in r)]
-        return header, body
+                raise self.problem(
+                    "the file is not UTF-8 text; save it as CSV UTF-8", row=n + 1
+                ) from exc
+            finally:
+                handle.close()
+
+        return header, body()
 
     # Validating --------------------------------------------------------------------------
-    def parse(self) -> list[ParsedRow]:
+    def parse(self) -> int:
+        """Check every row (streamed; nothing stored); the number of responses in the file."""
+        count = 0
+        for count, _ in enumerate(self.rows(), start=1):  # noqa: B007
+            if self.progress and count % PROGRESS_EVERY == 0:
+                self.progress("Checked", count)
+        if count == 0:
+            raise self.problem("no responses in the file", row=2)
+        return count
+
+    def rows(self) -> Iterator[ParsedRow]:
+        """The file's rows, validated one at a time (a problem names its row and column)."""
         header, body = self.read_table()
         questions = {q.number: q for q in self.consultation.questions.all()}
         columns: dict[str, int] = {}
@@ -141,12 +193,10 @@ class OfflineResponseImporter(BaseImporter):
             columns[name] = i
         if "received" not in columns:
             raise self.problem("header lacks the required column 'received'", row=1)
-        if not body:
-            raise self.problem("no responses in the file", row=2)
         groups = {g.value: g.value for g in StakeholderGroup} | {
             g.label.lower(): g.value for g in StakeholderGroup
         }
-        parsed, seen_refs = [], set()
+        seen_refs: set[str] = set()
         for number, values in body:
 
             def cell(col: str, values=values) -> Any:
@@ -245,8 +295,7 @@ class OfflineResponseImporter(BaseImporter):
                 answer["choices"] = [options[c.lower()] for c in chosen]
             if not row.answers:
                 raise self.problem("the row answers no question", row=number)
-            parsed.append(row)
-        return parsed
+            yield row
 
     def _date(self, value: Any, row: int) -> dt.datetime:
         if isinstance(value, dt.datetime):
@@ -275,38 +324,35 @@ class OfflineResponseImporter(BaseImporter):
         return start_of_day_london(day)
 
     # Writing -----------------------------------------------------------------------------
-    def write(self, parsed: list[ParsedRow]) -> dict[str, int]:
-        """Insert in batches (bulk), so a 100,000-row file takes seconds, not hours."""
+    def write(self, parsed: int) -> dict[str, int]:
+        """Insert the checked rows, read again from the file, in bulk batches of `BATCH`."""
         created = skipped = late = 0
         now = timezone.now()
         closes_at = self.consultation.closes_at
-        refs = [r.fields["reference"] for r in parsed if r.fields["reference"]]
-        existing: set[str] = set()
-        for i in range(0, len(refs), 900):  # stay under every database's parameter limit
-            existing |= set(
-                Response.objects.filter(reference__in=refs[i : i + 900]).values_list(
-                    "reference", flat=True
-                )
-            )
         batch: list[tuple[Response, ParsedRow]] = []
 
-        def flush() -> None:
-            Response.objects.bulk_create([response for response, _ in batch])
+        def flush() -> tuple[int, int, int]:
+            """Insert the batch; (imported, late among them, skipped as already imported)."""
+            refs = [r.fields["reference"] for _, r in batch if r.fields["reference"]]
+            existing = set(
+                Response.objects.filter(reference__in=refs).values_list("reference", flat=True)
+            )
+            keep = [(resp, row) for resp, row in batch if row.fields["reference"] not in existing]
+            Response.objects.bulk_create([resp for resp, _ in keep])
             Answer.objects.bulk_create(
                 [
-                    Answer(response=response, question_id=qid, **answer)
-                    for response, row in batch
+                    Answer(response=resp, question_id=qid, **answer)
+                    for resp, row in keep
                     for qid, answer in row.answers.items()
                 ],
                 batch_size=2000,
             )
+            skipped_now = len(batch) - len(keep)
             batch.clear()
+            return len(keep), sum(resp.is_late for resp, _ in keep), skipped_now
 
-        for row in parsed:
+        for row in self.rows():
             fields = dict(row.fields)
-            if fields["reference"] in existing:
-                skipped += 1
-                continue
             if not fields["reference"]:
                 del fields["reference"]
             response = Response(
@@ -318,12 +364,14 @@ class OfflineResponseImporter(BaseImporter):
                 **fields,
             )
             batch.append((response, row))
-            created += 1
-            late += response.is_late
-            if len(batch) >= 1000:
-                flush()
+            if len(batch) >= BATCH:
+                counts = flush()
+                created, late, skipped = created + counts[0], late + counts[1], skipped + counts[2]
+                if self.progress and created % PROGRESS_EVERY < BATCH:
+                    self.progress("Imported", created + skipped)
         if batch:
-            flush()
+            counts = flush()
+            created, late, skipped = created + counts[0], late + counts[1], skipped + counts[2]
         return {
             "responses imported": created,
             "late (kept, flagged)": late,

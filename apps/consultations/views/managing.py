@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,7 @@ from apps.consultations.models import (
     Response,
     StakeholderGroup,
 )
+from apps.consultations.services import preparing
 from apps.consultations.services.campaigns import campaign_of_responses
 from apps.consultations.services.importing import OfflineResponseImporter
 from apps.consultations.services.issuing import issue_paper
@@ -343,6 +345,15 @@ def import_responses(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 summary = ", ".join(f"{v} {k}" for k, v in counts.items())
                 messages.success(request, f"Imported {upload.name}: {summary}")
+                job = preparing.start(
+                    consultation, user=request.user, answers=counts["responses imported"]
+                )
+                if job is not None:
+                    messages.info(
+                        request,
+                        "Grouping campaigns and embedding the answers in the background: "
+                        f"follow its progress at {reverse('jobs:detail', args=[job.pk])}",
+                    )
                 return redirect("consultations:responses", slug=slug)
     return render(
         request,
