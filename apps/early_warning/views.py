@@ -423,8 +423,15 @@ def compare(request):
 @login_required
 def frameworks(request):
     from apps.early_warning.engine import available_frameworks
+    from apps.early_warning.forms import STATUS_ORDER
 
-    items = [load_framework(name) for name in available_frameworks()]
+    items = sorted(
+        (load_framework(name) for name in available_frameworks()),
+        key=lambda fw: (
+            STATUS_ORDER.get(fw.status, 1),
+            fw.source.get("kind") != "english-councils",
+        ),
+    )
     return render(request, "early_warning/frameworks.html", {"frameworks": items})
 
 
