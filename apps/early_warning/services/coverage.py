@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from apps.core.memo import Memo
 from apps.early_warning.engine import Framework
 
 
@@ -68,8 +69,20 @@ def counted_measures(framework: Framework) -> dict[str, str]:
     return out
 
 
+_reach = Memo(size=64)
+
+
 def data_reach(framework: Framework, as_at: dt.date) -> Coverage:
-    """For each counted indicator, its latest period published by `as_at`, grouped by period."""
+    """For each counted indicator, its latest period published by `as_at`, grouped by period
+    (remembered until the observations change: pages ask for it several times)."""
+    from apps.indicators.services.point_in_time import _table_key
+
+    path = str(framework.path) if framework.path else id(framework)
+    key = (framework.name, framework.version, path, as_at, _table_key())
+    return _reach.get(key, lambda: _data_reach(framework, as_at))
+
+
+def _data_reach(framework: Framework, as_at: dt.date) -> Coverage:
     from django.db.models import Max, Min
 
     from apps.early_warning.services.events import latest_event_date
