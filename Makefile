@@ -16,7 +16,7 @@ uv: ## Install uv if it is missing
 		python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
 
 install: uv ## Install the locked Python dependencies into .venv
-	@$$(command -v uv || echo $(HOME)/.local/bin/uv) sync --frozen
+	@$$(command -v uv || echo $(HOME)/.local/bin/uv) sync --frozen --compile-bytecode
 
 setup: install pdf-deps ## Migrate and load every shipped data set and the demo records
 	@mkdir -p var
