@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",  # the job queue's table; `nlb db_worker` runs it
     "axes",  # sign-in throttling (see AXES_* below)
+    "csp",  # Content-Security-Policy header (see CONTENT_SECURITY_POLICY below)
     # Our domain apps, in dependency order (bootstrap runs them in this order).
     "apps.core",
     "apps.jobs",
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "apps.operations.middleware.RequestLogMiddleware",  # first: request id for every other line
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,6 +139,39 @@ AXES_VERBOSE = False
 # Idle timeout: a session ends SESSION_IDLE_MINUTES after its last request (each request renews it).
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_SAVE_EVERY_REQUEST = True
+
+# Content-Security-Policy (django-csp 4): scripts only from our own static files, never inline
+# (no <script> bodies, no on* attributes); styles may be inline (SVG charts, htmx's indicators).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy: the service uses no device features, so none is granted.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
