@@ -84,9 +84,17 @@ class BlockerOut(Schema):
     message: str
 
 
+class StageOut(Schema):
+    stage: str  # teams, coverage, load (lexicographic order)
+    status: str  # OPTIMAL or FEASIBLE
+    gap: float  # proved relative gap; 0 when optimal
+
+
 class BuildOut(Schema):
     status: str
     gap: float
+    stages: list[StageOut]
+    greedy_teams: int
     seconds: float
     needs_covered: int
     needs_total: int
@@ -201,6 +209,11 @@ def build(request, body: BuildIn):
     return {
         "status": result.status,
         "gap": result.gap,
+        "stages": [
+            {"stage": name, "status": status, "gap": result.stage_gaps.get(name, 0.0)}
+            for name, status in result.stages.items()
+        ],
+        "greedy_teams": result.greedy_staffed,
         "seconds": result.seconds,
         "needs_covered": result.needs_covered,
         "needs_total": result.needs_total,

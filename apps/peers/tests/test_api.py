@@ -59,6 +59,11 @@ def test_build_endpoint_forms_a_team_and_names_blockers(client, make_user, regis
     assert len(staffed) == 1  # one chief executive, two overlapping engagements
     assert [b["rule"] for b in data["blockers"]] == ["availability.overlap"]
     assert data["status"] == "OPTIMAL"
+    assert [(s["stage"], s["status"]) for s in data["stages"]] == [
+        ("teams", "OPTIMAL"),
+        ("coverage", "OPTIMAL"),
+        ("load", "OPTIMAL"),
+    ]
 
 
 def test_build_refuses_councils_outside_the_callers_region(client, make_user, register):
