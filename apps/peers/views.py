@@ -26,6 +26,7 @@ from apps.peers.services import exports
 from apps.peers.services import teams as team_service
 from apps.peers.services.register import export_csv
 from apps.peers.services.suggestions import replacements
+from apps.peers.teams.diagnosis import TIME_LIMIT
 from apps.peers.teams.rules import RULE_LABELS, load_rules, party_name
 
 
@@ -236,6 +237,7 @@ def _team_context(request: HttpRequest, team: TeamRequest, **extra) -> dict:
         "covered_count": len([n for n in needed if n in covered]),
         "violations": violations,
         "blockers": [b for b in team.blockers if b["rule"] != "note"],
+        "search_stopped": any(b["rule"] == TIME_LIMIT for b in team.blockers),
         "notes": [b["message"] for b in team.blockers if b["rule"] == "note"],
         "rule_labels": RULE_LABELS,
         "status_text": _status_text(team),
@@ -428,6 +430,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "covered": [n for n in needed if n in covered],
                 "needed": needed,
                 "blockers": [b for b in team.blockers if b["rule"] != "note"],
+                "search_stopped": any(b["rule"] == TIME_LIMIT for b in team.blockers),
             }
         )
     can_confirm = any(
