@@ -235,11 +235,13 @@ def _solve_component(
     # (solved where the incumbent falls short of what eligible peers could cover), also a cut.
     bounds = [prep.coverable[i] for i in comp]
     short = value.covered_by_engagement(incumbent)
+    bounds_until = until(0.15)  # at most this share of the time on these bounds
     for k, i in enumerate(comp):
         eng = prep.active[i]
-        if short.get(eng.engagement_id, 0) < bounds[k] and left(1.0) > 0.5:
+        spare = bounds_until - time.perf_counter()
+        if short.get(eng.engagement_id, 0) < bounds[k] and spare > 0.05:
             (alone,) = restrict(prep, rules, only=[i])
-            bounds[k] = best_alone_coverage(eng, alone, rules, min(0.5, left(0.05)))
+            bounds[k] = best_alone_coverage(eng, alone, rules, min(0.5, spare))
             model.m.Add(model.covered_of(k) <= bounds[k])
     coverable = sum(bounds)
     s2 = model.stage(
