@@ -43,6 +43,12 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, councils_loaded):
+    # Import the whole URL configuration (every app's views and API, with their scientific
+    # libraries) here, outside any page load: the live server shares this process, so its first
+    # request no longer spends most of Playwright's navigation timeout importing modules.
+    from django.urls import get_resolver
+
+    assert get_resolver().url_patterns
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
