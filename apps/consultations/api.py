@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from apps.accounts import permissions
+from apps.api.schemas import Limit, Offset
 from apps.consultations.models import Consultation, Response
 from apps.consultations.services import tallies, themes
 from apps.consultations.services.campaigns import campaign_groups
@@ -104,7 +105,7 @@ def consultation_detail(request, slug: str):
 
 
 @router.get("/{slug}/responses", response=list[ResponseOut])
-def consultation_responses(request, slug: str, limit: int = 500, offset: int = 0):
+def consultation_responses(request, slug: str, limit: Limit = 500, offset: Offset = 0):
     """Submitted responses, late and offline included (staff only: they hold personal data)."""
     permissions.require(permissions.is_staff_role(request.user))
     consultation = get_object_or_404(Consultation, slug=slug)

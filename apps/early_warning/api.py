@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from apps.accounts import permissions
+from apps.api.schemas import AsAt, Code, LongText, ShortText
 from apps.councils.models import Council
 from apps.early_warning.engine import FrameworkError
 from apps.early_warning.models import NoteCategory, Severity, SoftIntelligence
@@ -85,12 +86,12 @@ class AssessmentOut(Schema):
 
 
 class SoftIntelligenceIn(Schema):
-    council_gss: str
-    category: str
+    council_gss: Code
+    category: Code
     severity: int = Severity.MEDIUM
     observed_on: dt.date
-    summary: str
-    detail: str = ""
+    summary: ShortText
+    detail: LongText = ""
     shared_with_council: bool = False
 
 
@@ -118,7 +119,7 @@ def _as_at(value: dt.date | None) -> dt.date:
 @router.get("/watchlist/", response=WatchlistOut)
 def watchlist(
     request,
-    as_at: dt.date | None = None,
+    as_at: AsAt | None = None,
     framework: str | None = None,
     band: str | None = None,
     region: str | None = None,
@@ -158,7 +159,7 @@ def watchlist(
 
 
 @router.get("/councils/{gss_code}/", response=AssessmentOut)
-def council(request, gss_code: str, as_at: dt.date | None = None, framework: str | None = None):
+def council(request, gss_code: str, as_at: AsAt | None = None, framework: str | None = None):
     """One council's band, score, rank, reasons and indicators; notes if the caller may see them."""
     target = get_object_or_404(Council, gss_code=gss_code)
     day = _as_at(as_at)

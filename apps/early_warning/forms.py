@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 
+from apps.core.dates import check_as_at
 from apps.councils.models import REGIONS, CouncilType
 from apps.early_warning.engine import available_frameworks, load_framework
 from apps.early_warning.models import NoteCategory, SoftIntelligence
@@ -28,7 +29,11 @@ def framework_choices(include_reference: bool = False) -> list[tuple[str, str]]:
 
 class WatchlistForm(forms.Form):
     as_at = forms.DateField(
-        label="As at", required=False, widget=DateInput, help_text="Only data published by then"
+        label="As at",
+        required=False,
+        widget=DateInput,
+        help_text="Only data published by then",
+        validators=[check_as_at],
     )
     framework = forms.ChoiceField(label="Framework", required=False)
     band = forms.CharField(label="Band", required=False)
@@ -44,15 +49,11 @@ class WatchlistForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["framework"].choices = framework_choices()
 
-    def clean_as_at(self):
-        value = self.cleaned_data.get("as_at")
-        if value and value > dt.date.today():
-            raise forms.ValidationError("The date cannot be in the future")
-        return value
-
 
 class CompareForm(forms.Form):
-    as_at = forms.DateField(label="As at", required=False, widget=DateInput)
+    as_at = forms.DateField(
+        label="As at", required=False, widget=DateInput, validators=[check_as_at]
+    )
     a = forms.ChoiceField(label="First framework", required=False)
     b = forms.ChoiceField(label="Second framework", required=False)
 

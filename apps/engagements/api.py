@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from apps.accounts import permissions
+from apps.api.schemas import Code, Error, LongText, ShortText
 from apps.councils.models import Council
 from apps.engagements import dashboard as dash
 from apps.engagements import services, workflow
@@ -32,6 +33,7 @@ class ActionOut(Schema):
     evidence: str
     completed_on: dt.date | None
     overdue: bool
+    version: int
 
     @staticmethod
     def resolve_overdue(obj: Action) -> bool:
@@ -64,6 +66,7 @@ class TransitionOut(Schema):
 
 
 class EngagementOut(EngagementSummary):
+    version: int
     summary: str
     consent_given_by: str
     consent_role: str
@@ -99,33 +102,36 @@ class EngagementOut(EngagementSummary):
 
 
 class EngagementIn(Schema):
-    council_gss: str
-    title: str
-    summary: str = ""
+    council_gss: Code
+    title: ShortText
+    summary: LongText = ""
 
 
 class TransitionIn(Schema):
-    transition: str
-    reason: str
+    transition: Code
+    reason: LongText
     data: dict[str, Any] = {}
 
 
 class ActionIn(Schema):
-    title: str
-    owner: str
+    title: ShortText
+    owner: ShortText
     due_date: dt.date
     rag: str = "amber"
-    evidence: str = ""
+    evidence: LongText = ""
 
 
 class ActionPatch(Schema):
-    title: str | None = None
-    owner: str | None = None
+    title: ShortText | None = None
+    owner: ShortText | None = None
     due_date: dt.date | None = None
     rag: str | None = None
-    evidence: str | None = None
+    evidence: LongText | None = None
     completed_on: dt.date | None = None
-    reason: str = ""
+    reason: LongText = ""
+    version: int | None = Field(
+        None, description="The version you read; a newer one on the server means 409"
+    )
 
 
 class AuditOut(Schema):
@@ -141,11 +147,6 @@ class AuditOut(Schema):
     @staticmethod
     def resolve_by(obj) -> str | None:
         return obj.by.username if obj.by else None
-
-
-class Error(Schema):
-    detail: str
-    errors: dict[str, str] = {}
 
 
 def _visible(request, engagement_id: int) -> Engagement:
@@ -306,17 +307,24 @@ def add_action(request, engagement_id: int, payload: ActionIn):
 
 @router.patch(
     "/{engagement_id}/actions/{action_id}",
-    response={200: ActionOut, 403: Error, 422: Error},
+    response={200: ActionOut, 403: Error, 409: Error, 422: Error},
     summary="Change an action; the council's own users may report progress "
     "(RAG status, evidence, completion) only",
+    description="Send the `version` you read: if someone changed the action since, the answer "
+    "is 409 and nothing is saved (read it again, then make your change).",
 )
 def update_action(request, engagement_id: int, action_id: int, payload: ActionPatch):
     engagement = _visible(request, engagement_id)
     action = get_object_or_404(Action, pk=action_id, engagement=engagement)
     changes = payload.dict(exclude_unset=True)
     reason = changes.pop("reason", "")
+    version = changes.pop("version", None)
     try:
-        action = services.update_action(action, by=request.user, reason=reason, **changes)
+        action = services.update_action(
+            action, by=request.user, reason=reason, expected_version=version, **changes
+        )
+    except services.StaleEdit as exc:
+        return Status(409, {"detail": exc.message})
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc) or "You may not change this engagement."})
     except ValidationError as exc:
@@ -325,7 +333,7 @@ def update_action(request, engagement_id: int, action_id: int, payload: ActionPa
 
 
 class CaseNoteIn(Schema):
-    text: str
+    text: LongText
     staff_only: bool = False
 
 

@@ -89,6 +89,7 @@ class EngagementEditForm(forms.Form):
         label="Why the sector is concerned", widget=forms.Textarea, required=False
     )
     reason = forms.CharField(label="Why the change (optional)", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class TransitionForm(forms.Form):
@@ -140,6 +141,8 @@ class ActionForm(forms.ModelForm):
     reason = forms.CharField(
         label="Why the change (optional)", required=False, widget=forms.Textarea
     )
+    # the version the person started from: an edit from an older one is refused (409)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Action
@@ -155,6 +158,7 @@ class ProgressForm(forms.ModelForm):
     """What a council reports on its own plan: RAG status, evidence, completion."""
 
     reason = forms.CharField(label="What changed (optional)", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Action
@@ -163,7 +167,7 @@ class ProgressForm(forms.ModelForm):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label="Add a note", widget=forms.Textarea)
+    text = forms.CharField(label="Add a note", widget=forms.Textarea, max_length=20_000)
     staff_only = forms.BooleanField(
         label="Staff only: the council's users and peers do not see this note",
         required=False,

@@ -146,6 +146,12 @@ class Engagement(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up with every change; an edit made from an "
+        "older version is refused (someone else changed it meanwhile)",
+    )
 
     objects = EngagementQuerySet.as_manager()
 
@@ -248,6 +254,7 @@ class Action(models.Model):
     evidence = models.TextField(blank=True, help_text="What shows progress")
     completed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -340,7 +347,7 @@ class AuditEntry(models.Model):
 
 
 EMPTY = (None, "", [])
-AUDIT_HIDDEN = {"id", "engagement_id", "state_changed_at"}
+AUDIT_HIDDEN = {"id", "engagement_id", "state_changed_at", "version"}
 
 
 def _field_labels(model_name: str) -> dict[str, str]:

@@ -46,7 +46,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
         for f in obj._meta.many_to_many:
             if f.name == "offers":
                 data["offers"] = sorted(getattr(obj, f.name).values_list("slug", flat=True))
-    for skip in ("updated_at",):
+    for skip in ("updated_at", "version"):
         data.pop(skip, None)
     return data
 
@@ -87,6 +87,34 @@ def _require_visible(by, engagement: Engagement) -> None:
         raise PermissionDenied("You may not see this engagement.")
 
 
+class StaleEdit(Exception):
+    """An edit made from an older version of the record: someone else changed it meanwhile.
+    Nothing is saved; the message says who and when, and what to do."""
+
+    def __init__(self, obj: models.Model, label: str):
+        last = (
+            AuditEntry.objects.filter(object_type=obj._meta.model_name, object_id=obj.pk)
+            .select_related("by")
+            .order_by("-pk")
+            .first()
+        )
+        who = ""
+        if last is not None:
+            name = (last.by.get_full_name() or last.by.username) if last.by else "someone"
+            who = f" ({name}, {timezone.localtime(last.at):%d %B %Y at %H:%M})"
+        self.message = (
+            f"Someone else changed this {label} after you opened it{who}. Your change was not "
+            "saved: reload the page to see theirs, then make yours again."
+        )
+        super().__init__(self.message)
+
+
+def _check_version(obj: models.Model, expected: int | None, label: str) -> None:
+    """Refuse an edit based on an older version (None: the caller did not say; allowed)."""
+    if expected is not None and int(expected) != obj.version:
+        raise StaleEdit(obj, label)
+
+
 def _full_clean(obj: models.Model, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
@@ -119,7 +147,14 @@ def create_engagement(
 
 
 @transaction.atomic
-def update_engagement(engagement: Engagement, *, by, reason: str = "", **changes) -> Engagement:
+def update_engagement(
+    engagement: Engagement,
+    *,
+    by,
+    reason: str = "",
+    expected_version: int | None = None,
+    **changes,
+) -> Engagement:
     _require_manage(by, engagement)
     bad = set(changes) - set(ENGAGEMENT_EDITABLE)
     if bad:
@@ -127,10 +162,12 @@ def update_engagement(engagement: Engagement, *, by, reason: str = "", **changes
             f"Change {', '.join(sorted(bad))} through a workflow transition, not an edit."
         )
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
+    _check_version(engagement, expected_version, "engagement")
     with _audited(engagement, by=by, verb="update", reason=reason):
         for name, value in changes.items():
             setattr(engagement, name, value)
         _full_clean(engagement, exclude=["created_by", "triage"])
+        engagement.version += 1
         engagement.save()
     return engagement
 
@@ -194,6 +231,7 @@ def transition(
             )
         engagement.state = spec.target
         engagement.state_changed_at = timezone.now()
+        engagement.version += 1
         engagement.save()
     Transition.objects.create(
         engagement=engagement,
@@ -220,8 +258,14 @@ def add_action(engagement: Engagement, *, by, **fields) -> Action:
 
 
 @transaction.atomic
-def update_action(action: Action, *, by, reason: str = "", **changes) -> Action:
-    """Staff in scope change anything; the council's own users report progress only."""
+def update_action(
+    action: Action, *, by, reason: str = "", expected_version: int | None = None, **changes
+) -> Action:
+    """Staff in scope change anything; the council's own users report progress only. Two people
+    editing one action: the second, working from the older version, is refused (StaleEdit)."""
+    action = (
+        Action.objects.select_for_update().select_related("engagement__council").get(pk=action.pk)
+    )
     council = action.engagement.council
     if not permissions.can_manage_council_cases(by, council):
         _require_visible(by, action.engagement)
@@ -236,10 +280,12 @@ def update_action(action: Action, *, by, reason: str = "", **changes) -> Action:
     bad = set(changes) - set(ACTION_EDITABLE)
     if bad:
         raise ValidationError(f"Cannot change {', '.join(sorted(bad))} on an action.")
+    _check_version(action, expected_version, "action")
     with _audited(action, by=by, engagement=action.engagement, verb="update", reason=reason):
         for name, value in changes.items():
             setattr(action, name, value)
         _full_clean(action)
+        action.version += 1
         action.save()
     return action
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.accounts import permissions
+from apps.core import idempotency
 from apps.core.exports import CONTENT_TYPES, download, to_csv, to_xlsx
 from apps.councils.models import Council
 from apps.engagements import dashboard as dash
@@ -109,15 +110,19 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
             if triage_id.isdigit()
             else None
         )
-        engagement = services.create_engagement(
-            council=council,
-            title=form.cleaned_data["title"],
-            summary=form.cleaned_data["summary"],
-            by=request.user,
-            triage=triage,
-        )
-        messages.success(request, f"Engagement opened with {engagement.council.name}.")
-        return redirect("engagements:detail", pk=engagement.pk)
+
+        def create() -> HttpResponse:
+            engagement = services.create_engagement(
+                council=council,
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data["summary"],
+                by=request.user,
+                triage=triage,
+            )
+            messages.success(request, f"Engagement opened with {engagement.council.name}.")
+            return redirect("engagements:detail", pk=engagement.pk)
+
+        return idempotency.once(request, create)
     existing = form.existing  # the council's open engagements, found when the form is checked
     if not form.is_bound and initial and initial["council"]:
         council = Council.objects.filter(gss_code=initial["council"]).first()
@@ -236,23 +241,46 @@ def action_edit(request: HttpRequest, pk: int, action_id: int | None = None) -> 
     )
     action = get_object_or_404(Action, pk=action_id, engagement=engagement) if action_id else None
     form_class = ProgressForm if progress_only else ActionForm
-    form = form_class(request.POST if request.method == "POST" else None, instance=action)
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        instance=action,
+        initial={"version": action.version} if action else None,
+    )
     if request.method == "POST" and form.is_valid():
         fields = {k: form.cleaned_data[k] for k in form_class.Meta.fields}
-        try:
-            if action is None:
-                services.add_action(engagement, by=request.user, **fields)
+        plan = reverse("engagements:detail", args=[engagement.pk]) + "#plan"
+        if action is None:
+
+            def create() -> HttpResponse:
+                try:
+                    services.add_action(engagement, by=request.user, **fields)
+                except (ValidationError, PermissionDenied) as exc:
+                    form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+                    return _action_page(request, engagement, form, action, progress_only)
                 messages.success(request, "Action added to the improvement plan.")
-            else:
-                action.refresh_from_db()
-                services.update_action(
-                    action, by=request.user, reason=form.cleaned_data["reason"], **fields
-                )
-                messages.success(request, "Action updated.")
+                return redirect(plan)
+
+            return idempotency.once(request, create)
+        try:
+            services.update_action(
+                action,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data.get("version"),
+                **fields,
+            )
+        except services.StaleEdit as exc:
+            form.add_error(None, exc.message)
+            return _action_page(request, engagement, form, action, progress_only, status=409)
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
-            return redirect(reverse("engagements:detail", args=[engagement.pk]) + "#plan")
+            messages.success(request, "Action updated.")
+            return redirect(plan)
+    return _action_page(request, engagement, form, action, progress_only)
+
+
+def _action_page(request, engagement, form, action, progress_only, status=200) -> HttpResponse:
     return render(
         request,
         "engagements/action_form.html",
@@ -262,6 +290,7 @@ def action_edit(request: HttpRequest, pk: int, action_id: int | None = None) -> 
             "action": action,
             "progress_only": progress_only,
         },
+        status=status,
     )
 
 
@@ -284,19 +313,32 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.require(permissions.can_manage_council_cases(request.user, engagement.council))
     form = EngagementEditForm(
         request.POST if request.method == "POST" else None,
-        initial={"title": engagement.title, "summary": engagement.summary},
+        initial={
+            "title": engagement.title,
+            "summary": engagement.summary,
+            "version": engagement.version,
+        },
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.update_engagement(
-            engagement,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            title=form.cleaned_data["title"],
-            summary=form.cleaned_data["summary"],
-        )
-        messages.success(request, "Engagement updated.")
-        return redirect("engagements:detail", pk=engagement.pk)
-    return render(request, "engagements/edit.html", {"engagement": engagement, "form": form})
+        try:
+            services.update_engagement(
+                engagement,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data["summary"],
+            )
+        except services.StaleEdit as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        else:
+            messages.success(request, "Engagement updated.")
+            return redirect("engagements:detail", pk=engagement.pk)
+    return render(
+        request, "engagements/edit.html", {"engagement": engagement, "form": form}, status=status
+    )
 
 
 @login_required
@@ -319,7 +361,12 @@ def action_remove(request: HttpRequest, pk: int, action_id: int) -> HttpResponse
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _visible(request, pk)
     form = NoteForm(request.POST)
-    if form.is_valid():
+    back = reverse("engagements:detail", args=[engagement.pk]) + "#notes"
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(back)
+
+    def create() -> HttpResponse:
         try:
             services.add_note(
                 engagement,
@@ -328,10 +375,12 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
                 staff_only=form.cleaned_data["staff_only"],
             )
         except (PermissionDenied, ValidationError) as exc:
-            messages.error(request, str(exc))
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
             messages.success(request, "Note added.")
-    return redirect(reverse("engagements:detail", args=[engagement.pk]) + "#notes")
+        return redirect(back)
+
+    return idempotency.once(request, create)
 
 
 @login_required

@@ -8,6 +8,7 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
+from apps.api.schemas import AsAt
 from apps.councils.models import Council
 from apps.indicators.services import point_in_time
 
@@ -41,7 +42,7 @@ class CouncilObservationsOut(Schema):
 
 
 class ObservationFilter(Schema):
-    as_at: dt.date | None = None
+    as_at: AsAt | None = None
     indicator: list[str] | None = None
 
 
@@ -61,7 +62,7 @@ class LatestOut(Schema):
 
 
 class LatestFilter(Schema):
-    as_at: dt.date | None = None
+    as_at: AsAt | None = None
     indicator: list[str] | None = None
 
 

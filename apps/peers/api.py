@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from apps.accounts import permissions
+from apps.api.schemas import Limit, Offset
 from apps.councils.models import Council
 from apps.peers.models import Peer, TeamRequest
 from apps.peers.services import teams as team_service
@@ -54,7 +55,7 @@ class PeerOut(Schema):
         return sorted(c.gss_code for c in obj.former_councils.all())
 
 
-class EngagementIn(Schema):
+class TeamEngagementIn(Schema):
     engagement_id: str
     council_gss: str
     start_date: dt.date
@@ -67,7 +68,7 @@ class EngagementIn(Schema):
 
 
 class BuildIn(Schema):
-    engagements: list[EngagementIn]
+    engagements: list[TeamEngagementIn]
     time_limit: float | None = Field(None, le=30)
 
 
@@ -153,8 +154,8 @@ def list_peers(
     region: str = "",
     expertise: str = "",
     accredited_on: dt.date | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ):
     permissions.require(permissions.can_view_peer_register(request.user))
     peers = (

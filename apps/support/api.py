@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from apps.accounts import permissions
+from apps.api.schemas import AsAt, Error
 from apps.councils.models import Council
 from apps.support.models import Offer, TriageDecision
 from apps.support.services.decisions import early_warning_for, propose_for, record_decision
@@ -36,7 +37,7 @@ def list_offers(request, q: str = "", tier: str = "", provider: str = ""):
 
 
 class TriageQuery(Schema):
-    as_at: dt.date | None = None
+    as_at: AsAt | None = None
     soft: list[str] = []
 
 
@@ -53,7 +54,7 @@ class TriageOut(Schema):
 
 
 class DecisionIn(Schema):
-    as_at: dt.date | None = None
+    as_at: AsAt | None = None
     soft: list[str] = []
     tier: str
     offers: list[str]
@@ -76,10 +77,6 @@ class DecisionOut(Schema):
     @staticmethod
     def resolve_decided_by(obj: TriageDecision) -> str:
         return obj.decided_by.username
-
-
-class Error(Schema):
-    detail: str
 
 
 def _council_for_staff(request, gss_code: str) -> Council:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from apps.core.dates import check_as_at
 from apps.support.models import Offer, Provider, Tier
 from apps.support.services.triage import default_rules
 
@@ -28,6 +29,7 @@ class TriageInputForm(forms.Form):
         required=False,
         help_text="The early warning uses only what was published by this date (default: the "
         "latest date on which the published figures are all recent enough to count)",
+        validators=[check_as_at],
     )
     soft = forms.MultipleChoiceField(
         label="Soft intelligence", required=False, widget=forms.CheckboxSelectMultiple
