@@ -2,7 +2,8 @@
 
 Callers pass rows they have already limited through `apps.accounts.permissions`, so an export
 never shows more than the page it came from. Text that a spreadsheet would run as a formula is
-written as plain text (CSV injection)."""
+written as plain text (CSV injection): a cell starting with = + - @ TAB or CR gets a leading
+apostrophe, in every export and every CSV a command writes (`cell`, `csv_row`)."""
 
 from __future__ import annotations
 
@@ -33,9 +34,17 @@ def cell(value: Any) -> Any:
         return ""
     if isinstance(value, list | tuple):
         value = "; ".join(str(v) for v in value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return value
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row for csv.DictWriter with every value made safe by `cell`."""
+    return {key: cell(value) for key, value in row.items()}
 
 
 def to_csv(rows: Iterable[Mapping[str, Any]], columns: Columns) -> str:

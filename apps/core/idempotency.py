@@ -2,6 +2,8 @@
 page, two tabs). Each form carries a fresh key (`{% idempotency_key %}`); `once` records the key
 in the same transaction as the record the form creates, and a repeat goes to the first result.
 
+    if (repeat := idempotency.seen(request)) is not None:
+        return repeat  # before validating: the first submission may have changed what is valid
     if request.method == "POST" and form.is_valid():
         return idempotency.once(request, lambda: create_and_redirect(...))
 
@@ -31,15 +33,37 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-def once(request: HttpRequest, create: Callable[[], HttpResponse]) -> HttpResponse:
+def _key(request: HttpRequest, scope: str) -> str:
+    key = request.POST.get(FIELD, "") if request.method == "POST" else ""
+    if not KEY.match(key):
+        return ""
+    return f"{scope[:20]}:{key}" if scope else key
+
+
+def seen(request: HttpRequest, *, scope: str = "") -> HttpResponse | None:
+    """A redirect to the first result if this form was already submitted, else None."""
+    key = _key(request, scope)
+    if not key:
+        return None
+    first = Submission.objects.filter(key=key).exclude(result_url="").first()
+    user = request.user if request.user.is_authenticated else None
+    if first is None or first.user_id != getattr(user, "pk", None):
+        return None
+    messages.info(request, ALREADY)
+    return redirect(first.result_url)
+
+
+def once(
+    request: HttpRequest, create: Callable[[], HttpResponse], *, scope: str = ""
+) -> HttpResponse:
     """Run `create` (which makes the record and returns a redirect) unless this form's key has
     been used; then redirect to where its first submission went. Without a key (an old page or
-    a script), `create` simply runs."""
-    key = request.POST.get(FIELD, "")
+    a script), `create` simply runs. `scope` separates a form's buttons (save vs send)."""
+    if request.POST.get(FIELD) and not KEY.match(request.POST[FIELD]):
+        return HttpResponseBadRequest("The form's idempotency key is malformed; reload the page.")
+    key = _key(request, scope)
     if not key:
         return create()
-    if not KEY.match(key):
-        return HttpResponseBadRequest("The form's idempotency key is malformed; reload the page.")
     user = request.user if request.user.is_authenticated else None
     try:
         with transaction.atomic():

@@ -89,7 +89,7 @@ class EngagementEditForm(forms.Form):
         label="Why the sector is concerned", widget=forms.Textarea, required=False
     )
     reason = forms.CharField(label="Why the change (optional)", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class TransitionForm(forms.Form):

@@ -103,6 +103,8 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial=initial, user=request.user
     )
     triage_id = request.POST.get("triage") or request.GET.get("triage") or ""
+    if (repeat := idempotency.seen(request)) is not None:
+        return repeat
     if request.method == "POST" and form.is_valid():
         council = form.cleaned_data["council"]
         triage = (
@@ -240,6 +242,8 @@ def action_edit(request: HttpRequest, pk: int, action_id: int | None = None) -> 
         )
     )
     action = get_object_or_404(Action, pk=action_id, engagement=engagement) if action_id else None
+    if action is None and (repeat := idempotency.seen(request)) is not None:
+        return repeat
     form_class = ProgressForm if progress_only else ActionForm
     form = form_class(
         request.POST if request.method == "POST" else None,
@@ -360,6 +364,8 @@ def action_remove(request: HttpRequest, pk: int, action_id: int) -> HttpResponse
 @require_POST
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _visible(request, pk)
+    if (repeat := idempotency.seen(request)) is not None:
+        return repeat
     form = NoteForm(request.POST)
     back = reverse("engagements:detail", args=[engagement.pk]) + "#notes"
     if not form.is_valid():

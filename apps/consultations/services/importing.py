@@ -33,10 +33,16 @@ from apps.consultations.models import (
     StakeholderGroup,
     start_of_day_london,
 )
+from apps.core import uploads
 from apps.core.importers import BaseImporter
 
 BATCH = 900  # responses per insert: under every database's parameter limit for the look-up
 PROGRESS_EVERY = 50_000
+# Offline responses stream (a million rows is a supported size), so the limits are wide; they
+# still refuse a workbook whose declared size or expanded content is beyond any real file.
+IMPORT_LIMITS = uploads.Limits(
+    max_bytes=500 * 1024 * 1024, max_rows=2_000_000, max_expanded_bytes=2 * 1024**3
+)
 QUESTION_COLUMN = re.compile(r"^q\s*(\d+)(\s+text)?$")
 KNOWN = {
     "received",
@@ -104,8 +110,10 @@ class OfflineResponseImporter(BaseImporter):
     def _read_xlsx(self):
         from openpyxl import load_workbook
 
+        # limits first (bytes, expanded size, declared dimension), then formulas and NUL refused
+        uploads.check_workbook(self.path, self.display_name, IMPORT_LIMITS)
         try:
-            book = load_workbook(self.path, read_only=True, data_only=True)
+            book = load_workbook(self.path, read_only=True, data_only=False)
         except Exception as exc:  # noqa: BLE001 - any unreadable workbook
             raise self.problem(f"not a readable XLSX workbook ({exc.__class__.__name__})") from exc
         sheet = book["Responses"] if "Responses" in book.sheetnames else book.worksheets[0]
@@ -121,6 +129,8 @@ class OfflineResponseImporter(BaseImporter):
             try:
                 for n, r in enumerate(rows, start=2):
                     if any(str(v or "").strip() for v in r):
+                        for index, value in enumerate(r):
+                            uploads.check_cell(value, self.display_name, n, index, self.sheet)
                         yield n, list(r)
             finally:
                 book.close()
@@ -128,7 +138,9 @@ class OfflineResponseImporter(BaseImporter):
         return header, body()
 
     def _read_csv(self):
-        handle = open(self.path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by body
+        uploads.check_bytes(self.path, self.display_name, IMPORT_LIMITS)
+        encoding = uploads.text_encoding(self.path)  # UTF-16 with a byte-order mark, or UTF-8
+        handle = open(self.path, encoding=encoding, newline="")  # noqa: SIM115 - closed by body
         reader = csv.reader(handle)
         try:
             first = next(reader, None)
@@ -147,6 +159,8 @@ class OfflineResponseImporter(BaseImporter):
                     if len(r) > len(header):
                         raise self.problem("row has more fields than the header", row=n)
                     if any(v.strip() for v in r):
+                        for index, value in enumerate(r):
+                            uploads.check_cell(value, self.display_name, n, index)
                         yield n, r + [""] * (len(header) - len(r))
             except UnicodeDecodeError as exc:
                 raise self.problem(

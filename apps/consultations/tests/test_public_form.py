@@ -94,3 +94,38 @@ def test_error_summary_links_reach_radio_inputs(client, consultation):
     body = page.content.decode()
     assert 'href="#id_consent_to_publish_0"' in body and 'id="id_consent_to_publish_0"' in body
     assert 'href="#id_respondent_type_0"' in body and 'id="id_respondent_type_0"' in body
+
+
+def test_a_saved_response_sent_from_two_browsers_is_submitted_once(client, consultation):
+    """Two tabs hold the same saved response; both press send: one submission, one email, and
+    the second tab's answers do not overwrite the first's."""
+    from django.test import Client
+
+    client.post(
+        reverse("consultations:respond", args=[consultation.slug]),
+        {"save": "1", "email": "me@example.org", "q5_text": "Draft"},
+    )
+    draft = Response.objects.get()
+    mail.outbox.clear()
+    url = reverse("consultations:resume", args=[draft.token])
+    first, second = Client(), Client()
+    pages = [first.get(url), second.get(url)]  # both open the form before either sends
+    keys = [p.content.decode().split('name="idempotency_key" value="')[1][:32] for p in pages]
+    answer = {"respondent_type": "individual", "consent_to_publish": "yes", "email": "me@x.org"}
+    one = first.post(url, {**answer, "q5_text": "First", "idempotency_key": keys[0]})
+    two = second.post(url, {**answer, "q5_text": "Second", "idempotency_key": keys[1]})
+    assert one["Location"] == two["Location"]
+    draft.refresh_from_db()
+    assert draft.is_submitted and draft.answers.get().text == "First"
+    assert len(mail.outbox) == 1
+
+
+def test_a_new_response_double_clicked_is_one_response(client, consultation):
+    page = client.get(reverse("consultations:respond", args=[consultation.slug]))
+    key = page.content.decode().split('name="idempotency_key" value="')[1][:32]
+    data = {"respondent_type": "individual", "consent_to_publish": "yes", "idempotency_key": key}
+    data.update(email="me@example.org", q5_text="Mine")
+    first = client.post(reverse("consultations:respond", args=[consultation.slug]), data)
+    second = client.post(reverse("consultations:respond", args=[consultation.slug]), data)
+    assert first["Location"] == second["Location"]
+    assert Response.objects.count() == 1 and len(mail.outbox) == 1

@@ -26,6 +26,7 @@ from apps.consultations.services.redaction import __doc__ as REDACTION_METHOD
 from apps.consultations.services.redaction import redact
 from apps.consultations.services.report import build_what_we_heard
 from apps.consultations.views.common import _consultation
+from apps.core import idempotency
 from apps.reports import documents
 
 
@@ -129,19 +130,16 @@ def respond(request: HttpRequest, slug: str, token: str | None = None) -> HttpRe
             status=410 if consultation.is_closed() else 404,
         )
     saving = request.method == "POST" and "save" in request.POST
+    if (repeat := idempotency.seen(request, scope="save" if saving else "send")) is not None:
+        return repeat
     if request.method == "POST":
         form = forms.ResponseForm(request.POST, consultation=consultation, saving=saving)
         if form.is_valid():
-            with transaction.atomic():
-                response = response or Response(consultation=consultation, channel=Channel.ONLINE)
-                form.save_to(response)
-                if not saving:
-                    response.submit()
-            if saving:
-                _send_return_link(request, response)
-                return redirect("consultations:saved", token=response.token)
-            _send_confirmation(request, response)
-            return redirect("consultations:confirmation", token=response.token)
+            return idempotency.once(
+                request,
+                lambda: _save_response(request, consultation, response, form, saving),
+                scope="save" if saving else "send",
+            )
     else:
         initial = forms.ResponseForm.initial_from(response) if response else {}
         form = forms.ResponseForm(initial=initial, consultation=consultation)
@@ -154,6 +152,27 @@ def respond(request: HttpRequest, slug: str, token: str | None = None) -> HttpRe
             "response": response,
         },
     )
+
+
+def _save_response(request, consultation, response, form, saving: bool) -> HttpResponse:
+    """Save or submit once: a saved response submitted from two browsers (or twice from one) is
+    submitted by the first; the second goes to the same confirmation, with no second email and
+    without overwriting the answers."""
+    with transaction.atomic():
+        if response is not None:
+            response = Response.objects.select_for_update().get(pk=response.pk)
+            if response.is_submitted:
+                messages.info(request, "This response had already been submitted.")
+                return redirect("consultations:confirmation", token=response.token)
+        response = response or Response(consultation=consultation, channel=Channel.ONLINE)
+        form.save_to(response)
+        if not saving:
+            response.submit()
+    if saving:
+        _send_return_link(request, response)
+        return redirect("consultations:saved", token=response.token)
+    _send_confirmation(request, response)
+    return redirect("consultations:confirmation", token=response.token)
 
 
 def resume(request: HttpRequest, token: str) -> HttpResponse:

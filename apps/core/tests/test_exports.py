@@ -11,6 +11,14 @@ ROWS = [
 ]
 
 
+def test_every_formula_start_is_neutralised_tab_and_cr_included():
+    from apps.core.exports import cell
+
+    for start in ("=", "+", "-", "@", "\t", "\r"):
+        assert cell(start + "1+1") == "'" + start + "1+1"
+    assert cell(-3) == -3 and cell("ok") == "ok"
+
+
 def test_csv_escapes_formulas_and_blanks_missing_values():
     lines = to_csv(ROWS, COLUMNS).splitlines()
     assert lines[0] == "Name,Note,Tags,Score"

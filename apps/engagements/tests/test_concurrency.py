@@ -97,11 +97,16 @@ def test_a_note_sent_twice_is_saved_once(people, cases):
 def test_an_engagement_and_an_action_double_clicked_are_created_once(people, cases):
     client = signed_in(people.pm)
     key = "a" * 32
-    data = {"council": "E09000012", "title": "Hackney twice", "summary": "", "idempotency_key": key}
+    data = {
+        "council": "E08000025",
+        "title": "Birmingham twice",
+        "summary": "",
+        "idempotency_key": key,
+    }
     first = client.post("/engagements/new/", data)
     second = client.post("/engagements/new/", data)
     assert first["Location"] == second["Location"]
-    assert Engagement.objects.filter(title="Hackney twice").count() == 1
+    assert Engagement.objects.filter(title="Birmingham twice").count() == 1
     url = f"/engagements/{cases.croydon_live.pk}/actions/new/"
     action = {"title": "Once", "owner": "CEO", "due_date": "2027-01-01", "rag": "amber"}
     for _ in range(2):

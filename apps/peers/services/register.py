@@ -12,6 +12,7 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.exports import csv_row
 from apps.core.importers import BaseImporter, read_csv_rows
 from apps.peers.models import (
     Deployment,
@@ -204,7 +205,7 @@ def export_csv(peers: Iterable[Peer], handle: TextIO) -> int:
         row = peer_row(peer.to_record())
         row["leadership_roles"] = peer.leadership_roles
         row["synthetic"] = "yes" if peer.synthetic else "no"
-        writer.writerow(row)
+        writer.writerow(csv_row(row))
         n += 1
     return n
 

@@ -1,0 +1,270 @@
+"""Size and shape limits for every uploaded or imported table, checked before the data is read.
+
+A spreadsheet can be small on disk and huge in memory: 173 KB of XLSX can expand to a million
+rows, and one declaring `A1:XFD1048576` would need about 130 GB. So, in this order:
+1. bytes on disk (`Limits.max_bytes`);
+2. for XLSX, what the archive expands to (sum of its members' declared sizes) and each sheet's
+   declared dimension (`<dimension ref>`), read by openpyxl in read-only mode without the rows;
+3. rows and columns while streaming, stopping at the first row past the limit (a sheet may lie
+   about its dimension, or not declare one).
+Cells are refused, with row and column, for what cannot be stored or trusted: a formula (we
+would import its last cached value, or nothing; paste values instead) and a NUL character.
+CSV text is read as UTF-8 (with or without a byte-order mark) or UTF-16 with a byte-order mark.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from apps.core.importers import ImportProblem, column_letter
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 10 * 1024 * 1024
+    max_rows: int = 50_000
+    max_columns: int = 200
+    max_expanded_bytes: int = 200 * 1024 * 1024  # an XLSX archive's content, uncompressed
+
+
+DEFAULT = Limits()
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def check_bytes(path: Path, name: str, limits: Limits = DEFAULT) -> None:
+    size = Path(path).stat().st_size
+    if size > limits.max_bytes:
+        raise ImportProblem(name, f"the file is {_mb(size)}; the limit is {_mb(limits.max_bytes)}")
+    if size == 0:
+        raise ImportProblem(name, "the file is empty")
+
+
+def check_workbook(path: Path, name: str, limits: Limits = DEFAULT) -> None:
+    """Refuse an XLSX whose content or any sheet's size is over the limits before a row is read:
+    the archive's expanded size, each sheet's declared `<dimension>`, and its count of `<row>`
+    elements, found by scanning the compressed XML as bytes (stopping past the limit)."""
+    check_bytes(path, name, limits)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            expanded = sum(info.file_size for info in infos)
+            if expanded > limits.max_expanded_bytes:
+                raise ImportProblem(
+                    name,
+                    f"the workbook expands to {_mb(expanded)} when opened; the limit is "
+                    f"{_mb(limits.max_expanded_bytes)} (is it mostly empty rows or columns?)",
+                )
+            titles = _sheet_titles(archive)
+            for info in infos:
+                if SHEET_PART.match(info.filename):
+                    title = titles.get(info.filename, Path(info.filename).stem)
+                    _scan_sheet(archive, info, name, title, limits)
+    except zipfile.BadZipFile as exc:
+        raise ImportProblem(name, f"not a readable XLSX workbook ({exc})") from exc
+
+
+SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+\d+(?::[A-Z]+\d+)?)\"")
+ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+CHUNK = 1 << 20
+
+
+def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
+    """{'xl/worksheets/sheet1.xml': 'Responses', ...} from the workbook's own index."""
+    from xml.etree import ElementTree
+
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    titles = {}
+    for sheet in book.iter():
+        if sheet.tag.endswith("}sheet"):
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "").lstrip("/")
+            target = target if target.startswith("xl/") else f"xl/{target}"
+            titles[target] = sheet.get("name", "")
+    return titles
+
+
+def _scan_sheet(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, limits: Limits
+) -> None:
+    from openpyxl.utils.cell import range_boundaries
+
+    rows, tail, first = 0, b"", True
+    with archive.open(info) as stream:
+        while chunk := stream.read(CHUNK):
+            if first:
+                found = DIMENSION.search(chunk[:65536])
+                if found:
+                    ref = found.group(1).decode()
+                    _, _, max_col, max_row = range_boundaries(ref if ":" in ref else f"{ref}:{ref}")
+                    _check_size(max_row, max_col, name, sheet, limits, f" (it declares {ref})")
+                first = False
+            data = tail + chunk
+            rows += len(ROW.findall(data)) - len(ROW.findall(tail))
+            tail = data[-16:]
+            if rows > limits.max_rows + 1:
+                raise ImportProblem(
+                    name,
+                    f"more than {limits.max_rows:,} rows of data: split the file",
+                    sheet=sheet,
+                )
+
+
+def _check_size(rows: int, columns: int, name: str, sheet: str, limits: Limits, note: str):
+    if rows > limits.max_rows + 1:  # + the header row
+        raise ImportProblem(
+            name,
+            f"the sheet has {rows:,} rows{note}; the limit is {limits.max_rows:,} rows "
+            "of data: split the file",
+            sheet=sheet,
+        )
+    if columns > limits.max_columns:
+        raise ImportProblem(
+            name,
+            f"the sheet has {columns:,} columns{note}; the limit is {limits.max_columns:,}",
+            sheet=sheet,
+        )
+
+
+def _open(path: Path, name: str):
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook
+        kind = exc.__class__.__name__
+        raise ImportProblem(name, f"not a readable XLSX workbook ({kind})") from exc
+
+
+def xlsx_rows(
+    path: Path, name: str, limits: Limits = DEFAULT, *, sheet: str | None = None
+) -> tuple[str, list[list[Any]]]:
+    """(sheet title, rows of cell values) from an XLSX, within the limits (see module doc).
+    `sheet`: the sheet to read if present, else the first."""
+    check_workbook(path, name, limits)
+    book = _open(path, name)
+    try:
+        ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
+        rows = []
+        for number, values in enumerate(
+            ws.iter_rows(values_only=True, max_row=limits.max_rows + 2), start=1
+        ):
+            if number > limits.max_rows + 1:
+                raise ImportProblem(
+                    name,
+                    f"more than {limits.max_rows:,} rows of data: split the file",
+                    sheet=ws.title,
+                )
+            if len(values) > limits.max_columns:
+                extra = [v for v in values[limits.max_columns :] if v not in (None, "")]
+                if extra:
+                    raise ImportProblem(
+                        name,
+                        f"more than {limits.max_columns:,} columns",
+                        row=number,
+                        sheet=ws.title,
+                    )
+                values = values[: limits.max_columns]
+            for index, value in enumerate(values):
+                check_cell(value, name, number, index, ws.title)
+            rows.append(list(values))
+        return ws.title, rows
+    finally:
+        book.close()
+
+
+def check_cell(value: Any, name: str, row: int, index: int, sheet: str | None = None) -> None:
+    if not isinstance(value, str):
+        return
+    if value.startswith("=") and len(value) > 1:
+        raise ImportProblem(
+            name,
+            f"the cell holds a formula ({value[:40]}); copy the column and paste it as values",
+            row=row,
+            column=column_letter(index),
+            sheet=sheet,
+        )
+    if "\x00" in value:
+        raise ImportProblem(
+            name,
+            "the cell contains a NUL character",
+            row=row,
+            column=column_letter(index),
+            sheet=sheet,
+        )
+
+
+def decode_upload(data: bytes, name: str) -> str:
+    """Text of an uploaded CSV: UTF-16 with a byte-order mark, else UTF-8 (BOM or not)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ImportProblem(name, f"damaged UTF-16 text ({exc.reason})") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportProblem(
+            name,
+            f"the text is not UTF-8 (byte {data[exc.start]:#04x}); save it as CSV UTF-8",
+            row=line,
+        ) from exc
+
+
+def text_encoding(path: Path) -> str:
+    """The codec for an uploaded text file: 'utf-16' if it starts with a UTF-16 byte-order mark,
+    else 'utf-8-sig' (UTF-8, with or without its byte-order mark)."""
+    with open(path, "rb") as handle:
+        head = handle.read(2)
+    return "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+
+
+def csv_rows(path: Path, name: str, limits: Limits = DEFAULT) -> list[list[str]]:
+    """Rows of an uploaded CSV within the limits, each checked for NUL characters."""
+    check_bytes(path, name, limits)
+    text = decode_upload(Path(path).read_bytes(), name)
+    return list(_bounded(csv.reader(io.StringIO(text, newline="")), name, limits))
+
+
+def _bounded(reader: Iterator[list[str]], name: str, limits: Limits) -> Iterator[list[str]]:
+    for number, cells in enumerate(reader, start=1):
+        if number > limits.max_rows + 1:
+            raise ImportProblem(name, f"more than {limits.max_rows:,} rows of data: split the file")
+        if len(cells) > limits.max_columns:
+            raise ImportProblem(name, f"more than {limits.max_columns:,} columns", row=number)
+        for index, value in enumerate(cells):
+            if "\x00" in value:
+                raise ImportProblem(
+                    name,
+                    "the cell contains a NUL character",
+                    row=number,
+                    column=column_letter(index),
+                )
+        yield cells
+
+
+def table_rows(
+    path: Path, name: str, limits: Limits = DEFAULT, *, sheet: str | None = None
+) -> tuple[str | None, list[list[Any]]]:
+    """Rows of an uploaded table, CSV or XLSX told apart by content (not by name)."""
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    if head.startswith(b"PK\x03\x04"):
+        return xlsx_rows(path, name, limits, sheet=sheet)
+    return None, csv_rows(path, name, limits)
