@@ -160,7 +160,9 @@ def _save_response(request, consultation, response, form, saving: bool) -> HttpR
     without overwriting the answers."""
     with transaction.atomic():
         if response is not None:
+            token = response.token  # the raw token from the link (only its hash is stored)
             response = Response.objects.select_for_update().get(pk=response.pk)
+            response.token = token
             if response.is_submitted:
                 messages.info(request, "This response had already been submitted.")
                 return redirect("consultations:confirmation", token=response.token)
