@@ -1,5 +1,5 @@
 """Board papers: how long drafting, building and rendering each template takes, and the size of
-what it makes (the figures behind docs/decisions/0005-board-papers.md). Uses the local database
+what it makes (the figures behind docs/decisions/0008-board-papers.md). Uses the local database
 (`make setup` first); prints one line per template."""
 
 from __future__ import annotations
