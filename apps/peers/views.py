@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import (
     can_manage_council_cases,
-    can_view_council_cases,
     can_view_peer,
     can_view_peer_register,
     is_national,
@@ -112,7 +111,8 @@ def peer_detail(request: HttpRequest, ref: str) -> HttpResponse:
         ),
         peer_ref=ref,
     )
-    require(can_view_peer(request.user, peer))
+    if not can_view_peer(request.user, peer):
+        raise Http404("No such peer")  # the same answer as for a peer that does not exist
     deployments = peer.deployments.select_related("council", "team")
     places = peer.team_places.select_related("team", "team__council").filter(
         team__status=TeamStatus.PROPOSED
@@ -249,11 +249,11 @@ def _team_context(request: HttpRequest, team: TeamRequest, **extra) -> dict:
 
 
 def _get_team(request: HttpRequest, pk: int) -> TeamRequest:
-    team = get_object_or_404(TeamRequest.objects.select_related("council", "engagement"), pk=pk)
-    require(
-        can_view_peer_register(request.user) and can_view_council_cases(request.user, team.council)
+    """A team the user may see, else 404 exactly as for a team that does not exist (the rules
+    table's "peer team" row)."""
+    return get_object_or_404(
+        TeamRequest.objects.visible_to(request.user).select_related("council", "engagement"), pk=pk
     )
-    return team
 
 
 @login_required

@@ -32,3 +32,23 @@ def test_register_csv_and_export_command_neutralise_formulas(make_user, tmp_path
         for name in HOSTILE:
             assert "'" + name in names, name
             assert name not in names
+
+
+def test_a_team_or_peer_you_may_not_see_is_404_like_a_missing_one(make_user):
+    import datetime as dt
+
+    from apps.councils.models import Council
+    from apps.peers.models import TeamRequest
+
+    slough = Council.objects.get(gss_code="E06000039")
+    team = TeamRequest.objects.create(
+        council=slough, start_date=dt.date(2027, 5, 1), ruling_party="LAB"
+    )
+    peer = Peer.objects.create(peer_ref="PX", name="Someone", kind=PeerKind.OFFICER)
+    client = Client()
+    client.force_login(make_user(Role.REGIONAL_ASSOCIATE, region="London"))
+    assert client.get(f"/peers/teams/{team.pk}/").status_code == 404
+    assert client.get("/peers/teams/999999/").status_code == 404
+    client.force_login(make_user(Role.PEER))
+    assert client.get(f"/peers/{peer.peer_ref}/").status_code == 404
+    assert client.get("/peers/NOPE/").status_code == 404
