@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 
 from django import forms
 from django.db.models import Q
@@ -81,11 +82,47 @@ class PaperVersionForm(forms.Form):
         required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"], help_text="DD/MM/YYYY"
     )
 
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            check_paper_file(upload)
+        return upload
+
     def clean(self):
         data = super().clean()
         if not data.get("body") and not data.get("upload"):
             raise forms.ValidationError("Give the paper's text or upload it")
         return data
+
+
+PAPER_MAX_BYTES = 25 * 1024 * 1024
+
+
+def check_paper_file(upload) -> None:
+    """A paper is a PDF or a Word document by its content, not its name: anything else could be
+    served to the public from our address."""
+    name = upload.name
+    if upload.size > PAPER_MAX_BYTES:
+        raise forms.ValidationError(
+            f"{name} is {upload.size / 1024 / 1024:.0f} MB; a paper can be at most "
+            f"{PAPER_MAX_BYTES // 1024 // 1024} MB"
+        )
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return
+        except zipfile.BadZipFile:
+            pass
+        finally:
+            upload.seek(0)
+    raise forms.ValidationError(
+        f"{name} is not a PDF or a Word document (.docx): upload the paper in one of those formats"
+    )
 
 
 class MeetingForm(forms.ModelForm):

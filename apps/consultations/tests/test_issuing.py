@@ -125,3 +125,29 @@ def test_uploaded_paper_is_downloadable(client, consultation, make_user, setting
     client.logout()
     got = client.get(reverse("consultations:paper_download", args=[consultation.slug, 2]))
     assert b"".join(got.streaming_content) == b"%PDF-1.4 paper"
+
+
+def test_a_paper_upload_must_be_a_pdf_or_word_document_by_its_content(
+    client, consultation, make_user
+):
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
+    url = reverse("consultations:paper_new", args=[consultation.slug])
+    disguised = SimpleUploadedFile("paper.pdf", b"<html><script>alert(1)</script></html>")
+    page = client.post(url, {"title": "Revised paper", "upload": disguised})
+    assert page.status_code == 200
+    assert "paper.pdf is not a PDF or a Word document" in page.content.decode()
+    assert list(consultation.paper_versions.values_list("version", flat=True)) == [1]
+
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    word = SimpleUploadedFile("paper.docx", docx.getvalue())
+    assert client.post(url, {"title": "Revised paper", "upload": word}).status_code == 302
+    pdf = SimpleUploadedFile("paper.pdf", b"%PDF-1.7\n%%EOF\n")
+    assert client.post(url, {"title": "Third paper", "upload": pdf}).status_code == 302
+    assert list(consultation.paper_versions.values_list("version", flat=True)) == [3, 2, 1]
