@@ -206,6 +206,12 @@ class IndicatorImporter(BaseImporter):
         from apps.indicators.models import Indicator, Observation
         from apps.indicators.services.point_in_time import invalidate_cache
 
+        if not parsed.rows:
+            # Writing nothing would still replace this file's earlier figures with none.
+            raise self.problem(
+                "the file holds no figures for any council: a header but no data rows this "
+                "importer recognises"
+            )
         ids = sync_indicators()
         for extra in parsed.extra_indicators:
             if extra["code"] not in ids:

@@ -307,3 +307,15 @@ def test_a_later_year_is_dated_by_its_front_page_or_the_fallback(tmp_path, front
     parsed = RevenueOutturnImporter(tmp_path / "rs-2018-19.xlsx").parse()
     assert {row[2] for row in parsed.rows} == {"2018-19", "2017-18"}  # flows, 1 April levels
     assert {row[6] for row in parsed.rows} == {expected}
+
+
+def test_a_header_only_file_is_refused_and_keeps_the_figures_already_imported(tmp_path):
+    path = rs_workbook(tmp_path / "rs.xlsx")
+    run("import_revenue_outturn", path)
+    before = Observation.objects.count()
+    assert before
+    rs_workbook(path, rows=[])  # the same file again, now with its header only
+    with pytest.raises(CommandError) as refused:
+        run("import_revenue_outturn", path)
+    assert "rs.xlsx" in str(refused.value) and "no data rows" in str(refused.value)
+    assert Observation.objects.count() == before
