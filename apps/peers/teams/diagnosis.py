@@ -21,6 +21,7 @@ from .rules import RULE_LABELS, TeamRules, party_name
 
 # Not a rule: the key of a team missing because the search stopped at its time limit.
 TIME_LIMIT = "search.time_limit"
+COVERAGE_FLOOR = "search.coverage_floor"  # not a rule: the answer keeps greedy's needs met
 COUPLING = ("availability.overlap", "availability.capacity", "availability.deployments_per_year")
 
 
@@ -33,6 +34,7 @@ def diagnose_unstaffed(
     *,
     solve_alone: Callable[[EngagementRequest, TeamRules, float], BatchResult],
     search_stopped: set[str] = frozenset(),
+    kept_for_coverage: set[str] = frozenset(),
     elapsed: float = 0.0,
     budget: float = 5.0,
     per_solve: float = 1.0,
@@ -51,6 +53,9 @@ def diagnose_unstaffed(
         out_of_time = time.perf_counter() - started > budget
         if eng.engagement_id in search_stopped:
             blockers.append(_stopped(eng, peers, rules, areas, index, elapsed))
+            continue
+        if eng.engagement_id in kept_for_coverage:
+            blockers.append(_kept_for_coverage(eng))
             continue
         if out_of_time:
             blockers.append(_scarcity(eng, engagements, peers, rules, index, alone_ok=None))
@@ -131,6 +136,17 @@ def _stopped(eng, peers, rules, areas, index, elapsed: float) -> Blocker:
             "it. Run again with a longer time limit."
         )
     return Blocker(eng.engagement_id, TIME_LIMIT, message)
+
+
+def _kept_for_coverage(eng) -> Blocker:
+    council = eng.council_name or eng.council_gss
+    return Blocker(
+        eng.engagement_id,
+        COVERAGE_FLOOR,
+        f"A team for {council} was found, but staffing it as well meant the batch met fewer of "
+        "its needs than the simple greedy assignment does, so it was left out: no rule blocks "
+        "it. Build this engagement on its own, or with a longer time limit, to staff it.",
+    )
 
 
 def _undecided(eng, seconds: float) -> Blocker:

@@ -71,6 +71,9 @@ class Solution:
     candidates: int = 0
     greedy: set[Pick] = field(default_factory=set)
     search_stopped: set[str] = field(default_factory=set)  # engagements whose staffing is unproved
+    # Engagements a team was found for, left out because staffing them as well would meet fewer
+    # needs than the greedy answer: the answer is never behind greedy on either count.
+    kept_for_coverage: set[str] = field(default_factory=set)
 
 
 def build_teams(
@@ -102,6 +105,7 @@ def build_teams(
                 [eng], peers, r, areas, time_limit=seconds, diagnose=False
             ),
             search_stopped=solution.search_stopped,
+            kept_for_coverage=solution.kept_for_coverage,
             elapsed=time.perf_counter() - started,
         )
     if not areas.known and rules.on("conflicts.same_county_area"):
@@ -183,6 +187,9 @@ def _solve_component(
         solution.picks |= incumbent
         return
     model = TeamModel(engs, cands_by_eng, rules)
+    greedy_covered = value.covered(incumbent)
+    reports: list[tuple[str, str, int, int]] = []  # added to the solution once the answer is chosen
+    stopped: set[str] = set()
 
     def left(share: float) -> float:
         return max(0.0, deadline - time.perf_counter()) * share
@@ -191,8 +198,9 @@ def _solve_component(
         return time.perf_counter() + left(share)
 
     # Stage 1: teams staffed. First among teams covering at least the needs greedy covers (an
-    # answer never behind greedy on either count), then without that floor: staffing one more
-    # council is worth more than any number of needs, and only this second search proves it.
+    # answer never behind greedy on either count), then without that floor, which only that
+    # second search can prove the team count for. If its extra teams end up meeting fewer needs
+    # than greedy, the floored answer is kept and the engagements it leaves out say why.
     floor = model.switchable_at_least(model.covered_sum(), value.covered(incumbent))
     s1 = model.stage(
         model.staffed_sum(),
@@ -202,6 +210,7 @@ def _solve_component(
         known_bound=len(engs),
         deadline=until(0.25),
     )
+    floored = s1.picks  # at least greedy's teams and needs
     model.turn(floor, on=False)
     if s1.value < len(engs):
         s1 = model.stage(
@@ -226,9 +235,9 @@ def _solve_component(
             incumbent = incumbent | picks
     staffed = value.staffed(incumbent)
     s1_bound = max(s1.bound, staffed)
-    solution.stages["teams"].add("OPTIMAL" if staffed >= s1_bound else s1.status, staffed, s1_bound)
+    reports.append(("teams", "OPTIMAL" if staffed >= s1_bound else s1.status, staffed, s1_bound))
     if staffed < s1_bound:
-        solution.search_stopped |= set(ids) - {e for e, _ in incumbent}
+        stopped |= set(ids) - {e for e, _ in incumbent}
     model.fix_at_least(model.staffed_sum(), staffed)
 
     # Stage 2: needs covered, at no fewer teams. Bound: each engagement's best team on its own
@@ -253,7 +262,7 @@ def _solve_component(
         deadline=until(0.75),
     )
     incumbent = s2.picks
-    solution.stages["coverage"].add(s2.status, s2.value, s2.bound)
+    reports.append(("coverage", s2.status, s2.value, s2.bound))
     model.fix_at_least(model.covered_sum(), s2.value)
 
     # Stage 3: spread the load, at no less coverage.
@@ -266,8 +275,24 @@ def _solve_component(
         known_bound=floor,
         deadline=until(1.0),
     )
-    solution.stages["load"].add(s3.status, s3.value, s3.bound)
-    solution.picks |= s3.picks
+    reports.append(("load", s3.status, s3.value, s3.bound))
+    final = s3.picks
+    if value.covered(final) < greedy_covered:
+        # More teams, but fewer needs met than greedy meets: keep the answer behind on neither.
+        traded = {e for e, _ in final} - {e for e, _ in floored}
+        final = floored
+        load_floor = _load_floor(prep, comp, final)
+        staffed, covered, load = value.staffed(final), value.covered(final), value.load(final)
+        reports = [
+            ("teams", "OPTIMAL" if staffed >= s1_bound else "FEASIBLE", staffed, s1_bound),
+            ("coverage", "OPTIMAL" if covered >= coverable else "FEASIBLE", covered, coverable),
+            ("load", "OPTIMAL" if load <= load_floor else "FEASIBLE", load, load_floor),
+        ]
+        solution.kept_for_coverage |= traded
+    for stage, status, reached, bound in reports:
+        solution.stages[stage].add(status, reached, bound)
+    solution.search_stopped |= stopped
+    solution.picks |= final
 
 
 class _Evaluator:
