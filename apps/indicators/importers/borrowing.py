@@ -8,28 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from apps.indicators.catalogue import source_rules
 from apps.indicators.importers.common import (
     ECODE,
-    GSS,
     CouncilIndex,
     IndicatorImporter,
     Parsed,
     Workbook,
+    cell_text,
     column_letter,
     end_of_month_after,
     financial_year,
     header_key,
     normalise,
     read_number,
+    read_rules,
 )
 
-GROUPS_FILE = Path(__file__).resolve().parent / "borrowing.toml"
 MONTHS = {"march": 3, "june": 6, "september": 9, "december": 12}
 AS_AT = re.compile(
     r"as at (?:(\d{1,2})(?:st|nd|rd|th)? |end )?(march|june|september|december),? (\d{4})", re.I
@@ -46,8 +44,7 @@ def financial_quarter(day: dt.date) -> str:
 
 @cache
 def table_rules() -> dict[str, Any]:
-    with open(GROUPS_FILE, "rb") as handle:
-        return tomllib.load(handle)
+    return read_rules("borrowing.toml")
 
 
 def column_group(table: dict[str, Any], label: str) -> str | None:
@@ -187,10 +184,10 @@ class BorrowingImporter(IndicatorImporter):
                     totals[target] = totals.get(target, 0.0) + value
             if not ECODE.match(code):
                 continue  # Wales, Scotland, Northern Ireland
-            gss = str(row[ons_col]).strip() if ons_col is not None and ons_col < len(row) else ""
-            council_id = councils.find(gss=gss if GSS.match(gss) else None, ecode=code)
+            council_id = councils.match(
+                code, cell_text(row, ons_col), cell_text(row, name_col), parsed.unmatched
+            )
             if council_id is None:
-                parsed.unmatched[gss or code] = str(row[name_col]).strip()
                 continue
             if not totals:
                 continue

@@ -11,29 +11,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from apps.indicators.catalogue import FORECAST_SUFFIX, source_rules
 from apps.indicators.importers.common import (
     ECODE,
-    GSS,
     CouncilIndex,
     IndicatorImporter,
     Parsed,
     Workbook,
+    cell_text,
     column_letter,
     end_of_month_after,
     financial_year,
     find_financial_year,
     header_key,
     read_number,
+    read_rules,
     stated_publication_date,
 )
 
-CODES_FILE = Path(__file__).resolve().parent / "capital_financing.toml"
 FORM_PREFIX = re.compile(r"^pru\d[a-z0-9]*-", re.I)
 MACHINE_CODE = re.compile(r"^(?:pru\d[a-z0-9]*-)?pru[a-z]+-[a-z]+$", re.I)
 MARCH_YEAR = re.compile(r"31 march (\d{4})", re.I)
@@ -42,8 +40,7 @@ OUTTURN, FORECAST = "outturn", "forecast"
 
 @cache
 def code_rules() -> dict[str, Any]:
-    with open(CODES_FILE, "rb") as handle:
-        rules = tomllib.load(handle)
+    rules = read_rules("capital_financing.toml")
     rules["by_key"] = {header_key(code): spec for code, spec in rules["codes"].items()}
     return rules
 
@@ -107,15 +104,13 @@ class CapitalFinancingImporter(IndicatorImporter):
                 found.add(spec["indicator"])
             for index in range(header_row + 1, len(rows)):
                 row = rows[index]
-                ecode = str(row[lgf_col]).strip() if lgf_col < len(row) else ""
+                ecode = cell_text(row, lgf_col)
                 if not ECODE.match(ecode):
                     continue
-                gss = (
-                    str(row[ons_col]).strip() if ons_col is not None and ons_col < len(row) else ""
+                council_id = councils.match(
+                    ecode, cell_text(row, ons_col), cell_text(row, name_col), parsed.unmatched
                 )
-                council_id = councils.find(gss=gss if GSS.match(gss) else None, ecode=ecode)
                 if council_id is None:
-                    parsed.unmatched[gss or ecode] = str(row[name_col]).strip()
                     continue
                 for j, indicator, row_period, row_end, label in targets:
                     where = {

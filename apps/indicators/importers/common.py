@@ -1,12 +1,14 @@
 """What every indicator importer shares: reading workbooks as published, locating cells for error
 messages, matching councils by E-code or GSS code (former councils included), publication-date
-rules, and writing observations idempotently in one transaction."""
+rules, the mapping files (TOML) beside the importers, and writing observations idempotently in
+one transaction."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +36,7 @@ NULL_MARKERS = {
     "[c]",
     "[u]",
 }
+HERE = Path(__file__).resolve().parent
 ECODE = re.compile(r"^E\d{4}$")
 GSS = re.compile(r"^[EWSN]\d{8}$")
 FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
@@ -54,6 +57,18 @@ def normalise(text: Any) -> str:
     text = re.sub(r"\(.*?\)", " ", str(text or ""))
     text = text.replace("\u2019", "'").replace("\xa0", " ")
     return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def read_rules(filename: str) -> dict[str, Any]:
+    """A mapping file shipped beside the importers ('borrowing.toml'), parsed afresh: callers
+    cache what they derive from it."""
+    with open(HERE / filename, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def cell_text(row: list[Any], column: int | None) -> str:
+    """A cell's text, stripped; '' when there is no such column or the row stops short of it."""
+    return str(row[column]).strip() if column is not None and column < len(row) else ""
 
 
 def financial_year(start_year: int) -> tuple[str, dt.date]:
@@ -152,6 +167,15 @@ class CouncilIndex:
             return self.by_gss[gss_text]
         ecode_text = str(ecode or "").strip().upper()
         return self.by_ecode.get(ecode_text)
+
+    def match(self, ecode: str, gss: str, name: str, unmatched: dict[str, str]) -> int | None:
+        """The council of a finance table's row: by its ONS (GSS) code when that is well formed,
+        else by its E-code. A row matching no council is noted in `unmatched` (under the GSS
+        code, or the E-code when there is none) with the row's name, and None returned."""
+        council_id = self.find(gss=gss if GSS.match(gss) else None, ecode=ecode)
+        if council_id is None:
+            unmatched[gss or ecode] = name
+        return council_id
 
 
 class Workbook(SheetBook):

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from apps.indicators.catalogue import source_rules
 from apps.indicators.importers.common import (
     ECODE,
-    GSS,
     CouncilIndex,
     IndicatorImporter,
     Parsed,
     Workbook,
+    cell_text,
     column_letter,
     end_of_month_after,
     financial_year,
@@ -30,10 +28,10 @@ from apps.indicators.importers.common import (
     header_key,
     normalise,
     read_number,
+    read_rules,
     stated_publication_date,
 )
 
-LINES_FILE = Path(__file__).resolve().parent / "rs_lines.toml"
 ASSET_ID = re.compile(r"^[a-z][a-z0-9_]{2,24}$")
 RESERVE_DAY = re.compile(r"(1 april|31 march)")
 YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
@@ -41,8 +39,7 @@ YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 
 @cache
 def line_rules() -> tuple[dict[str, Any], ...]:
-    with open(LINES_FILE, "rb") as handle:
-        return tuple(tomllib.load(handle)["line"])
+    return tuple(read_rules("rs_lines.toml")["line"])
 
 
 @dataclass(frozen=True)
@@ -82,7 +79,7 @@ class RevenueOutturnImporter(IndicatorImporter):
         data_rows = 0
         for index in range(header_row + 1, len(rows)):
             row = rows[index]
-            ecode = str(row[ecode_col]).strip() if ecode_col < len(row) else ""
+            ecode = cell_text(row, ecode_col)
             if not ECODE.match(ecode):
                 continue
             data_rows += 1
@@ -96,11 +93,9 @@ class RevenueOutturnImporter(IndicatorImporter):
                     f"({target.column.raw_label.strip()})",
                 }
                 values[target] = read_number(cell, where, self.problem)
-            gss = str(row[ons_col]).strip() if ons_col is not None and ons_col < len(row) else ""
-            council_id = councils.find(gss=gss if GSS.match(gss) else None, ecode=ecode)
-            name = str(row[name_col]).strip()
+            name = cell_text(row, name_col)
+            council_id = councils.match(ecode, cell_text(row, ons_col), name, parsed.unmatched)
             if council_id is None:
-                parsed.unmatched[gss or ecode] = name
                 continue
             if council_id in seen:
                 parsed.notes.append(f"row {index + 1}: {name} appears twice; the first row is used")

@@ -11,9 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-import tomllib
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from apps.core.importers import decode_text, header_key, sniff
@@ -26,17 +24,16 @@ from apps.indicators.importers.common import (
     end_of_month_after,
     financial_year,
     read_number,
+    read_rules,
 )
 
-MEASURES_FILE = Path(__file__).resolve().parent / "ro_timeseries.toml"
 IDENTITY = ("year_ending", "ONS_code", "LA_name", "status")
 YEAR_ENDING = re.compile(r"^((?:19|20)\d{2})(0[1-9]|1[0-2])$")
 
 
 @cache
 def measure_rules() -> tuple[dict[str, Any], ...]:
-    with open(MEASURES_FILE, "rb") as handle:
-        return tuple(tomllib.load(handle)["measure"])
+    return tuple(read_rules("ro_timeseries.toml")["measure"])
 
 
 def looks_like_time_series(header: list[str]) -> bool:

@@ -13,9 +13,11 @@ from django.conf import settings
 
 from apps.core.importers import ImportProblem
 from apps.indicators.catalogue import catalogue_entries
+from apps.indicators.importers.borrowing import BorrowingImporter
 from apps.indicators.importers.capital_financing import CapitalFinancingImporter
 from apps.indicators.services.derive import compute_derived
 
+from .conftest import BORROWING_2020
 from .test_derive import obs, values
 from .test_importers import by_key
 
@@ -118,3 +120,15 @@ def test_a_workbook_that_is_not_a_capital_return_is_refused(tmp_path):
     book.save(tmp_path / "other.xlsx")
     with pytest.raises(ImportProblem, match="not recognised as a capital financing return"):
         CapitalFinancingImporter(tmp_path / "other.xlsx").parse()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("importer", "path"),
+    [(CapitalFinancingImporter, COR_1819), (BorrowingImporter, BORROWING_2020)],
+    ids=["capital financing", "borrowing"],
+)
+def test_authorities_that_are_not_councils_are_reported_by_ons_code(importer, path):
+    parsed = importer(path).parse()
+    assert parsed.unmatched["E31000001"] == "Avon Combined Fire and Rescue Authority"
+    assert "E07000223" not in parsed.unmatched  # Adur, a council

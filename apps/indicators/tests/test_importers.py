@@ -183,3 +183,18 @@ def test_import_is_idempotent_and_vintages_do_not_depend_on_order():
         council__gss_code="E07000229", indicator__code="gross_borrowing", period="2016-17"
     )
     assert [o.source_file for o in both] == [BORROWING_2020.name]
+
+
+def test_council_index_matches_by_gss_code_else_e_code_and_notes_the_rest():
+    from apps.councils.models import Council
+    from apps.indicators.importers.common import CouncilIndex
+
+    adur = Council.objects.get(gss_code="E07000223")
+    councils, unmatched = CouncilIndex(), {}
+    assert councils.match("", "E07000223", "Adur", unmatched) == adur.pk
+    assert councils.match(adur.ecode, "", "Adur", unmatched) == adur.pk
+    assert councils.match(adur.ecode, "not a code", "Adur", unmatched) == adur.pk
+    assert unmatched == {}
+    assert councils.match("E9990", "E31000001", "Avon Fire", unmatched) is None
+    assert councils.match("E9991", "", "Nowhere Fire", unmatched) is None
+    assert unmatched == {"E31000001": "Avon Fire", "E9991": "Nowhere Fire"}
