@@ -151,7 +151,7 @@ def test_history_shows_first_publication_and_revisions(client, make_user, shippe
     assert "<svg" in page and 'role="img"' in page  # chart, with the table as its alternative
     assert "Usable reserves by period" in page
     # 31 March 2017 level: first published with the 2016-17 outturn, restated a year later
-    assert "63,498.3 published 16 Nov 2017, then 65,503 published 15 Nov 2018" in page
+    assert "63,498.3 published 16 November 2017, then 65,503 published 15 November 2018" in page
     earlier = client.get("/indicators/E10000003/usable_reserves/?as_at=2018-01-01")
     assert "2017-18" not in earlier.content.decode()
     assert "then 65,503" not in earlier.content.decode()
