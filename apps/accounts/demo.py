@@ -1,10 +1,12 @@
-"""Demo sign-ins for `make run`: one user per role, named in the README."""
+"""Demo sign-ins for `make run`: one user per role, named in the README. Their addresses are at
+DEMO_EMAIL_DOMAIN, which is what labels them demo (`User.is_demo`: a Demo tag beside the name in
+the page header), so the names themselves carry no "(demo)"."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import DEMO_EMAIL_DOMAIN, Role, User
 from apps.councils.models import Council
 
 DEMO_PASSWORD = "demo-password-1"
@@ -28,7 +30,7 @@ DEMO_USERS = [
         "pm",
         Role.PROGRAMME_MANAGER,
         "Priya",
-        "Manager (demo)",
+        "Manager",
         job_title="Improvement Programme Manager",
         phone="020 7946 0123",
     ),
@@ -36,16 +38,16 @@ DEMO_USERS = [
         "ra-london",
         Role.REGIONAL_ASSOCIATE,
         "Rhys",
-        "Associate (demo)",
+        "Associate",
         region="London",
         job_title="Regional Associate, London",
         phone="020 7946 0456",
     ),
-    DemoUser("croydon", Role.COUNCIL_USER, "Chris", "Croydon (demo)", council_gss="E09000008"),
-    DemoUser("slough", Role.COUNCIL_USER, "Sam", "Slough (demo)", council_gss="E06000039"),
-    DemoUser("peer", Role.PEER, "Pat", "Peer (demo)"),
-    DemoUser("board", Role.BOARD_MEMBER, "Bola", "Board (demo)"),
-    DemoUser("admin", Role.ADMIN, "Ada", "Admin (demo)", superuser=True),
+    DemoUser("croydon", Role.COUNCIL_USER, "Chris", "Croydon", council_gss="E09000008"),
+    DemoUser("slough", Role.COUNCIL_USER, "Sam", "Slough", council_gss="E06000039"),
+    DemoUser("peer", Role.PEER, "Pat", "Peer"),
+    DemoUser("board", Role.BOARD_MEMBER, "Bola", "Board"),
+    DemoUser("admin", Role.ADMIN, "Ada", "Admin", superuser=True),
 ]
 
 
@@ -64,7 +66,7 @@ def ensure_demo_users() -> list[User]:
                 "council": council,
                 "is_staff": demo.superuser,
                 "is_superuser": demo.superuser,
-                "email": f"{demo.username}@demo.invalid",
+                "email": f"{demo.username}@{DEMO_EMAIL_DOMAIN}",
                 "job_title": demo.job_title,
                 "phone": demo.phone,
             },

@@ -9,6 +9,10 @@ from django.db import models
 
 from apps.core.tokens import hash_token
 
+# Demo sign-ins (apps/accounts/demo.py) have addresses here: `.invalid` is reserved (RFC 2606),
+# so no real person's address can end this way.
+DEMO_EMAIL_DOMAIN = "demo.invalid"
+
 
 class Role(models.TextChoices):
     PROGRAMME_MANAGER = "programme_manager", "Improvement programme manager (national)"
@@ -51,6 +55,12 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+    @property
+    def is_demo(self) -> bool:
+        """A demo sign-in: labelled once, beside the name in the page header, so its name need
+        not say so (demo records carry their own Demo tag)."""
+        return self.email.lower().endswith(f"@{DEMO_EMAIL_DOMAIN}")
 
 
 class ApiToken(models.Model):

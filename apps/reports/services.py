@@ -182,6 +182,13 @@ def return_to_draft(paper: Paper, user) -> Paper:
     return _move(paper, user, {Status.APPROVED}, Status.DRAFT)
 
 
+def paper_marking(paper: Paper) -> str:
+    """The status printed on every page: "Draft" until published, and a demo paper (its author a
+    demo sign-in) says so in the document itself."""
+    draft = "Draft" if paper.status == Status.DRAFT else ""
+    return f"Demo {draft.lower()}".strip() if paper.is_demo else draft
+
+
 def board_paper(
     paper: Paper, version: PaperVersion | None = None, *, with_annex: bool = False
 ) -> BoardPaper:
@@ -211,7 +218,7 @@ def board_paper(
         contacts=[contact_for(paper.contact_officer)],
         classification=paper.classification,
         as_at=paper.as_at,
-        status="Draft" if paper.status == Status.DRAFT else "",
+        status=paper_marking(paper),
         annex=content.annex if with_annex else [],
         annex_marking=(
             f"{Classification.OFFICIAL_SENSITIVE}: confidential annex for the sector's "

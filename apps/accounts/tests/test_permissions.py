@@ -103,3 +103,19 @@ def test_demo_users_are_created_idempotently():
     assert {
         u.role for u in User.objects.filter(username__in=[d.username for d in DEMO_USERS])
     } == set(Role)
+
+
+def test_demo_users_are_labelled_once_beside_their_name_not_in_it(client, make_user):
+    from apps.accounts.demo import ensure_demo_users
+    from apps.accounts.models import User
+
+    ensure_demo_users()
+    pm = User.objects.get(username="pm")
+    assert pm.is_demo and "demo" not in pm.get_full_name().lower()
+    client.force_login(pm)
+    header = client.get("/").content.decode().split("</header>")[0]
+    assert "Priya Manager" in header and header.count(">Demo</strong>") == 1
+    someone = make_user(role=Role.BOARD_MEMBER, email="someone@example.org")
+    assert not someone.is_demo
+    client.force_login(someone)
+    assert ">Demo</strong>" not in client.get("/").content.decode().split("</header>")[0]

@@ -185,3 +185,13 @@ def test_demo_papers_are_idempotent_and_the_quarterly_is_published(client):
     assert quarterly.contact_officer.phone.startswith("020 7946 0")  # Ofcom's drama range
     board = client.get(f"/reports/papers/{quarterly.pk}/")
     assert board.status_code == 200 and "Demo" in board.content.decode()
+
+
+def test_a_demo_paper_says_so_in_the_document_itself():
+    from apps.reports.models import Paper
+
+    marking = services.paper_marking
+    assert marking(Paper(status=Status.DRAFT)) == "Draft"
+    assert marking(Paper(status=Status.PUBLISHED)) == ""
+    assert marking(Paper(status=Status.DRAFT, is_demo=True)) == "Demo draft"
+    assert marking(Paper(status=Status.PUBLISHED, is_demo=True)) == "Demo"
