@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from apps.reports.documents import Section
+from apps.reports.documents import Chart, Section, Table
 
 
 @dataclass
@@ -43,6 +43,24 @@ class PaperTemplate(Protocol):
     def build(
         self, as_at: dt.date, since: dt.date | None, options: dict, *, with_annex: bool
     ) -> Content: ...
+
+
+def table_section(
+    heading: str,
+    paragraphs: list[str],
+    caption: str,
+    header: list[str],
+    rows: list[list],
+    chart: Chart | None = None,
+) -> Section:
+    """A section whose figures are one table, with a chart of the same figures where one is drawn
+    (a paper never shows a chart without its table)."""
+    return Section(
+        heading=heading,
+        paragraphs=paragraphs,
+        tables=[Table(caption=caption, header=header, rows=rows)],
+        charts=[chart] if chart else [],
+    )
 
 
 def templates() -> dict[str, PaperTemplate]:

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pandas as pd
 
 from apps.reports.documents import OFFICIAL, Section, Table, count, number
-from apps.reports.papers import Content, charts, months_before
+from apps.reports.papers import Content, charts, months_before, table_section
 from apps.reports.papers.case_state import end_of_day, states_as_at, transitions_until
 
 
@@ -78,34 +78,27 @@ class EngagementsPaper:
         dash = as_at_dashboard(as_at, frame, overdue)
         state_rows = dash.state_rows()
         drawn = [(r["label"], r["count"]) for r in state_rows if r["count"]]
-        states = Section(
-            heading="Engagements by state",
-            paragraphs=[
+        states = table_section(
+            "Engagements by state",
+            [
                 f"Engagements as they stood at the end of {as_at:%-d %B %Y}. "
                 f"{disclosure.EXPLANATION} This is the board dashboard's rule, so no figure "
                 "points at one council's case."
             ],
-            tables=[
-                Table(
-                    caption=f"Engagements by state as at {as_at:%-d %B %Y}",
-                    header=["State", "Engagements"],
-                    rows=[[r["label"], r["shown"]] for r in state_rows]
-                    + [["Total", dash.total_shown]],
-                )
-            ],
-            charts=[
-                charts.bars(
-                    [label for label, _ in drawn],
-                    [n for _, n in drawn],
-                    title="Engagements by state",
-                    xlabel="Engagements",
-                    alt="Bar chart of engagements by state: "
-                    + "; ".join(f"{label} {n}" for label, n in drawn)
-                    + ". Withheld counts are not drawn.",
-                )
-            ]
+            f"Engagements by state as at {as_at:%-d %B %Y}",
+            ["State", "Engagements"],
+            [[r["label"], r["shown"]] for r in state_rows] + [["Total", dash.total_shown]],
+            chart=charts.bars(
+                [label for label, _ in drawn],
+                [n for _, n in drawn],
+                title="Engagements by state",
+                xlabel="Engagements",
+                alt="Bar chart of engagements by state: "
+                + "; ".join(f"{label} {n}" for label, n in drawn)
+                + ". Withheld counts are not drawn.",
+            )
             if drawn
-            else [],
+            else None,
         )
         region_rows = dash.region_rows()
         # By type of council: the same rule as regions (each type's state counts protected,
@@ -150,30 +143,26 @@ class EngagementsPaper:
         reached = dict(
             zip(dash.time_in_state["state"], dash.time_in_state["engagements"], strict=True)
         )
-        timing = Section(
-            heading="Time in state",
-            paragraphs=[
+        timing = table_section(
+            "Time in state",
+            [
                 "Median days engagements spent in each state, counting time still running at "
                 "the paper's date; for the final states (closed, escalated, declined) the days "
                 "since the case ended. Medians are withheld where few engagements reached a "
                 "state or its count is withheld."
             ],
-            tables=[
-                Table(
-                    caption="Median days in each state",
-                    header=["State", "Median days"],
-                    rows=[
-                        [
-                            r["label"] + (" (since the case ended)" if r["final"] else ""),
-                            "–"
-                            if not reached[r["state"]]
-                            else disclosure.WITHHELD
-                            if r["median_days"] is None
-                            else number(round(r["median_days"])),
-                        ]
-                        for r in dash.time_rows()
-                    ],
-                )
+            "Median days in each state",
+            ["State", "Median days"],
+            [
+                [
+                    r["label"] + (" (since the case ended)" if r["final"] else ""),
+                    "–"
+                    if not reached[r["state"]]
+                    else disclosure.WITHHELD
+                    if r["median_days"] is None
+                    else number(round(r["median_days"])),
+                ]
+                for r in dash.time_rows()
             ],
         )
         exits = self._exits(since, as_at)
@@ -185,18 +174,14 @@ class EngagementsPaper:
             for key, label in Engagement.EscalatedTo.choices
         }
         exit_table = disclosure.protect_counts({exit_labels[k]: exits[k] for k in exit_labels})
-        exit_section = Section(
-            heading="Exits and escalations",
-            paragraphs=[f"Engagements that ended between {since:%-d %B %Y} and {as_at:%-d %B %Y}."],
-            tables=[
-                Table(
-                    caption=f"Exits since {since:%-d %B %Y}",
-                    header=["How the engagement ended", "Engagements"],
-                    rows=[
-                        [label, exit_table.shown("count", label)]
-                        for label in [*exit_labels.values(), disclosure.TOTAL]
-                    ],
-                )
+        exit_section = table_section(
+            "Exits and escalations",
+            [f"Engagements that ended between {since:%-d %B %Y} and {as_at:%-d %B %Y}."],
+            f"Exits since {since:%-d %B %Y}",
+            ["How the engagement ended", "Engagements"],
+            [
+                [label, exit_table.shown("count", label)]
+                for label in [*exit_labels.values(), disclosure.TOTAL]
             ],
         )
         total = dash.total_value
@@ -253,26 +238,22 @@ class EngagementsPaper:
     @staticmethod
     def _annex(frame: pd.DataFrame, overdue: pd.DataFrame, as_at: dt.date) -> Section:
         late = overdue["engagement_id"].value_counts()
-        return Section(
-            heading="Engagements case by case",
-            paragraphs=[
+        return table_section(
+            "Engagements case by case",
+            [
                 "Each engagement's state at the paper's date. Confidential to the sector's "
                 "improvement staff; not for the Board's public papers."
             ],
-            tables=[
-                Table(
-                    caption=f"Engagements as at {as_at:%-d %B %Y}",
-                    header=["Council", "Region", "State", "Since", "Overdue actions"],
-                    rows=[
-                        [
-                            row["council"],
-                            row["region"],
-                            row["label"],
-                            f"{row['since']:%-d %b %Y}",
-                            int(late.get(row["engagement_id"], 0)),
-                        ]
-                        for row in frame.to_dict("records")
-                    ],
-                )
+            f"Engagements as at {as_at:%-d %B %Y}",
+            ["Council", "Region", "State", "Since", "Overdue actions"],
+            [
+                [
+                    row["council"],
+                    row["region"],
+                    row["label"],
+                    f"{row['since']:%-d %b %Y}",
+                    int(late.get(row["engagement_id"], 0)),
+                ]
+                for row in frame.to_dict("records")
             ],
         )

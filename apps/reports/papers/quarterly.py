@@ -14,8 +14,8 @@ import datetime as dt
 
 import pandas as pd
 
-from apps.reports.documents import OFFICIAL, Chart, Section, Table, count, number
-from apps.reports.papers import Content, charts, months_before
+from apps.reports.documents import OFFICIAL, Chart, Section, count, number
+from apps.reports.papers import Content, charts, months_before, table_section
 
 TOP = 10
 COLOUR_NAMES = {
@@ -128,9 +128,9 @@ class EarlyWarningQuarterly:
         in_concern = now[now["band"].isin(concern)]
         scored = int(now["score"].notna().sum())
 
-        standing = Section(
-            heading="Where councils stand",
-            paragraphs=[
+        standing = table_section(
+            "Where councils stand",
+            [
                 f"As at {as_at:%-d %B %Y}, {count(len(now), 'council')} existed in England; "
                 f"{number(scored)} had enough published data to be scored on the "
                 f"{fw.title} (version {fw.version}). {count(len(in_concern), 'council')} "
@@ -140,63 +140,44 @@ class EarlyWarningQuarterly:
                 "figures. Each figure uses only what had been published by its date, so the "
                 "paper reads the same whenever it is opened.",
             ],
-            tables=[
-                Table(
-                    caption=f"Councils in each band, {since:%-d %b %Y} and {as_at:%-d %b %Y}",
-                    header=["Band", f"{since:%-d %b %Y}", f"{as_at:%-d %b %Y}", "In", "Out"],
-                    rows=[
-                        [r["band"], r["then"], r["now"], len(r["entered"]), len(r["left"])]
-                        for r in changes
-                    ],
-                )
-            ],
+            f"Councils in each band, {since:%-d %b %Y} and {as_at:%-d %b %Y}",
+            ["Band", f"{since:%-d %b %Y}", f"{as_at:%-d %b %Y}", "In", "Out"],
+            [[r["band"], r["then"], r["now"], len(r["entered"]), len(r["left"])] for r in changes],
         )
-        movers = Section(
-            heading="Councils entering and leaving the bands of concern",
-            paragraphs=[
+        movers = table_section(
+            "Councils entering and leaving the bands of concern",
+            [
                 "Councils that entered or left each band of concern since the last paper. "
                 "Movements between 'no designation' and 'insufficient data' follow the "
                 "publication of new figures and are counted in the table above."
             ],
-            tables=[
-                Table(
-                    caption=f"Movements since {since:%-d %B %Y}",
-                    header=["Band", "Entered", "Left"],
-                    rows=[
-                        [
-                            r["band"],
-                            "; ".join(r["entered"]) or "None",
-                            "; ".join(r["left"]) or "None",
-                        ]
-                        for r in changes
-                        if r["band"] in concern
-                    ],
-                )
+            f"Movements since {since:%-d %B %Y}",
+            ["Band", "Entered", "Left"],
+            [
+                [r["band"], "; ".join(r["entered"]) or "None", "; ".join(r["left"]) or "None"]
+                for r in changes
+                if r["band"] in concern
             ],
         )
         top = now[now["score"].notna()].head(TOP)
-        watch = Section(
-            heading="The top of the watchlist",
-            paragraphs=[
+        watch = table_section(
+            "The top of the watchlist",
+            [
                 f"The {len(top)} councils of most concern as at {as_at:%-d %B %Y}, with the "
                 "main reasons the framework gives (from published finance, service and "
                 "inspection data; soft intelligence is not used in this paper)."
             ],
-            tables=[
-                Table(
-                    caption=f"Top {len(top)} of the watchlist as at {as_at:%-d %B %Y}",
-                    header=["Rank", "Council", "Band", "Score", "Main reasons"],
-                    rows=[
-                        [
-                            int(row["rank"]),
-                            row["name"],
-                            row["band"],
-                            number(row["score"]),
-                            "; ".join(list(row["top_reasons"])[:2]),
-                        ]
-                        for _, row in top.iterrows()
-                    ],
-                )
+            f"Top {len(top)} of the watchlist as at {as_at:%-d %B %Y}",
+            ["Rank", "Council", "Band", "Score", "Main reasons"],
+            [
+                [
+                    int(row["rank"]),
+                    row["name"],
+                    row["band"],
+                    number(row["score"]),
+                    "; ".join(list(row["top_reasons"])[:2]),
+                ]
+                for _, row in top.iterrows()
             ],
         )
         colours = band_colours(fw)
@@ -232,56 +213,44 @@ class EarlyWarningQuarterly:
             for band in concern:
                 trend[band].append(int(tally.get(band, 0)))
         labels = [f"{d:%b %Y}" for d in quarters]
-        trends = Section(
-            heading="Trends",
-            paragraphs=[
+        trends = table_section(
+            "Trends",
+            [
                 "Councils in each band of concern at the end of each of the last "
                 f"{TREND_QUARTERS} quarters, each computed with the data published by then."
             ],
-            charts=[
-                charts.lines(
-                    labels,
-                    trend,
-                    title="Councils in each band of concern, by quarter",
-                    ylabel="Councils",
-                    alt="Line chart of councils in each band of concern by quarter: "
-                    + "; ".join(f"{b} from {v[0]} to {v[-1]}" for b, v in trend.items())
-                    + ". The table gives every figure.",
-                )
-            ],
-            tables=[
-                Table(
-                    caption="Councils in each band of concern, by quarter",
-                    header=["Quarter to", *concern],
-                    rows=[
-                        [label, *(trend[b][i] for b in concern)] for i, label in enumerate(labels)
-                    ],
-                )
-            ],
+            "Councils in each band of concern, by quarter",
+            ["Quarter to", *concern],
+            [[label, *(trend[b][i] for b in concern)] for i, label in enumerate(labels)],
+            chart=charts.lines(
+                labels,
+                trend,
+                title="Councils in each band of concern, by quarter",
+                ylabel="Councils",
+                alt="Line chart of councils in each band of concern by quarter: "
+                + "; ".join(f"{b} from {v[0]} to {v[-1]}" for b, v in trend.items())
+                + ". The table gives every figure.",
+            ),
         )
         titles = source_titles()
         reach = source_reach(as_at)
-        data = Section(
-            heading="How far the data reaches",
-            paragraphs=[
+        data = table_section(
+            "How far the data reaches",
+            [
                 "The latest period each source had reached by the paper's date. Councils are "
                 "scored on figures no older than the framework allows; older figures leave a "
                 "council with insufficient data."
             ],
-            tables=[
-                Table(
-                    caption=f"Latest period of each source known on {as_at:%-d %B %Y}",
-                    header=["Source", "Latest period", "Published", "Councils with figures"],
-                    rows=[
-                        [
-                            titles.get(r["source"], r["source"]),
-                            r["period"],
-                            f"{r['published']:%-d %b %Y}",
-                            r["councils"],
-                        ]
-                        for r in reach
-                    ],
-                )
+            f"Latest period of each source known on {as_at:%-d %B %Y}",
+            ["Source", "Latest period", "Published", "Councils with figures"],
+            [
+                [
+                    titles.get(r["source"], r["source"]),
+                    r["period"],
+                    f"{r['published']:%-d %b %Y}",
+                    r["councils"],
+                ]
+                for r in reach
             ],
         )
         entered = sum(len(r["entered"]) for r in changes if r["band"] in concern)
@@ -330,14 +299,10 @@ def _engagement_annex(top: pd.DataFrame, as_at: dt.date) -> Section:
                 "; ".join(mine["label"]) if not mine.empty else "No open engagement",
             ]
         )
-    return Section(
-        heading="Engagement with the councils at the top of the watchlist",
-        paragraphs=["Case status is confidential to the sector's improvement staff."],
-        tables=[
-            Table(
-                caption=f"Open engagements as at {as_at:%-d %B %Y}",
-                header=["Rank", "Council", "Engagement"],
-                rows=rows,
-            )
-        ],
+    return table_section(
+        "Engagement with the councils at the top of the watchlist",
+        ["Case status is confidential to the sector's improvement staff."],
+        f"Open engagements as at {as_at:%-d %B %Y}",
+        ["Rank", "Council", "Engagement"],
+        rows,
     )

@@ -195,3 +195,14 @@ def test_a_demo_paper_says_so_in_the_document_itself():
     assert marking(Paper(status=Status.PUBLISHED)) == ""
     assert marking(Paper(status=Status.DRAFT, is_demo=True)) == "Demo draft"
     assert marking(Paper(status=Status.PUBLISHED, is_demo=True)) == "Demo"
+
+
+def test_a_figures_section_has_its_table_and_a_chart_only_where_one_is_drawn():
+    from apps.reports.documents import Chart
+    from apps.reports.papers import table_section
+
+    bare = table_section("Heading", ["Text."], "Caption", ["A", "B"], [[1, 2]])
+    assert bare.charts == [] and bare.tables[0].rows == [["1", "2"]]
+    drawn = Chart(title="Bars", svg="<svg/>", alt="Bars of A and B")
+    section = table_section("Heading", [], "Caption", ["A"], [[1]], chart=drawn)
+    assert section.charts == [drawn] and section.tables[0].caption == "Caption"
