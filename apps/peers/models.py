@@ -192,11 +192,16 @@ class TeamBatch(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Peer teams built together ({self.ref})"
+        return f"Peer teams built together ({self.label})"
 
     @property
     def ref(self) -> str:
+        """A short code for files and the solver; people read `label`."""
         return f"TB{self.pk}"
+
+    @property
+    def label(self) -> str:
+        return f"batch {self.pk}"
 
 
 class TeamRequestQuerySet(models.QuerySet):
@@ -263,7 +268,12 @@ class TeamRequest(models.Model):
 
     @property
     def ref(self) -> str:
+        """A short code for files and the solver; people read `label`."""
         return f"TR{self.pk}"
+
+    @property
+    def label(self) -> str:
+        return f"team request {self.pk}"
 
     @property
     def end_date(self) -> dt.date:

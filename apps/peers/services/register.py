@@ -223,7 +223,7 @@ def solver_records(*, exclude_team=None) -> list[PeerRecord]:
             PriorDeployment(
                 team.start_date,
                 team.days,
-                note=f"held for proposed team {team.ref} (until "
+                note=f"held for proposed {team.label} (until "
                 f"{timezone.localtime(team.held_until):%-d %B %H:%M})",
             )
         )

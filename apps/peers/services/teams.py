@@ -313,7 +313,7 @@ def confirm(team: TeamRequest, *, by) -> list[Violation]:
                 start_date=team.start_date,
                 days=team.days,
                 lead=m.lead,
-                description=f"Peer team {team.ref} for {team.council.name}",
+                description=f"Peer team for {team.council.name} ({team.label})",
                 recorded_by=by,
             )
             if team.engagement_id and m.peer.user_id:

@@ -102,7 +102,7 @@ def test_a_held_peer_cannot_be_promised_twice_until_the_hold_expires(register):
     # Putting the held chief executive on it by hand is refused, naming the hold.
     by_hand = [Assignment(second.ref, "CE1", "officer")]
     violations = team_service.check_request(second, by_hand)
-    assert any(f"held for proposed team {first.ref}" in v.message for v in violations)
+    assert any(f"held for proposed team request {first.pk}" in v.message for v in violations)
 
     # When the hold expires, the peer is free again; confirming the first team re-checks.
     TeamRequest.objects.filter(pk=first.pk).update(held_until=timezone.now())

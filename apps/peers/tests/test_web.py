@@ -128,6 +128,7 @@ def test_building_a_team_through_the_form(client, make_user, register):
     assert "proved optimal" in html
     assert "Lead officer peer" in html and "Lead member peer" in html
     assert "Covers 2 of 2 needs" in html
+    assert f"Team request {team.pk}" in html and team.ref not in html  # words, not a code
 
 
 def test_regional_associate_cannot_build_outside_their_region(client, make_user, register):
