@@ -49,10 +49,14 @@ def check_bytes(path: Path, name: str, limits: Limits = DEFAULT) -> None:
         raise ImportProblem(name, "the file is empty")
 
 
-def check_workbook(path: Path, name: str, limits: Limits = DEFAULT) -> None:
+def check_workbook(
+    path: Path, name: str, limits: Limits = DEFAULT, *, count_rows: bool = True
+) -> None:
     """Refuse an XLSX whose content or any sheet's size is over the limits before a row is read:
     the archive's expanded size, each sheet's declared `<dimension>`, and its count of `<row>`
-    elements, found by scanning the compressed XML as bytes (stopping past the limit)."""
+    elements, found by scanning the compressed XML as bytes (stopping past the limit).
+    `count_rows=False` skips that scan (the quick check a web request makes, milliseconds
+    whatever the size; the rows are counted again when the file is read)."""
     check_bytes(path, name, limits)
     try:
         with zipfile.ZipFile(path) as archive:
@@ -68,7 +72,7 @@ def check_workbook(path: Path, name: str, limits: Limits = DEFAULT) -> None:
             for info in infos:
                 if SHEET_PART.match(info.filename):
                     title = titles.get(info.filename, Path(info.filename).stem)
-                    _scan_sheet(archive, info, name, title, limits)
+                    _scan_sheet(archive, info, name, title, limits, count_rows)
     except zipfile.BadZipFile as exc:
         raise ImportProblem(name, f"not a readable XLSX workbook ({exc})") from exc
 
@@ -100,7 +104,12 @@ def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _scan_sheet(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, limits: Limits
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    name: str,
+    sheet: str,
+    limits: Limits,
+    count_rows: bool = True,
 ) -> None:
     from openpyxl.utils.cell import range_boundaries
 
@@ -114,6 +123,8 @@ def _scan_sheet(
                     _, _, max_col, max_row = range_boundaries(ref if ":" in ref else f"{ref}:{ref}")
                     _check_size(max_row, max_col, name, sheet, limits, f" (it declares {ref})")
                 first = False
+                if not count_rows:
+                    return
             data = tail + chunk
             rows += len(ROW.findall(data)) - len(ROW.findall(tail))
             tail = data[-16:]
@@ -257,6 +268,107 @@ def _bounded(reader: Iterator[list[str]], name: str, limits: Limits) -> Iterator
                     column=column_letter(index),
                 )
         yield cells
+
+
+TABLE_KINDS = {"csv": "a CSV (text) file", "xlsx": "an Excel workbook (XLSX)"}
+
+
+def check_table_quickly(path: Path, name: str, limits: Limits = DEFAULT) -> str:
+    """What a web request checks before it queues an import, in milliseconds whatever the size:
+    bytes; the kind by content ('csv' or 'xlsx', returned), which must agree with the name's
+    suffix; for a workbook its expanded size and declared dimensions; for text that its start
+    decodes. The import itself streams the rows under the same limits."""
+    check_bytes(path, name, limits)
+    with open(path, "rb") as handle:
+        head = handle.read(65536)
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                is_xlsx = "xl/workbook.xml" in archive.namelist()
+        except zipfile.BadZipFile as exc:
+            raise ImportProblem(name, f"a damaged zip archive ({exc})") from exc
+        if not is_xlsx:
+            raise ImportProblem(name, "a zip archive that is not an XLSX workbook")
+        kind = "xlsx"
+        check_workbook(path, name, limits, count_rows=False)
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        kind = "csv"
+    else:
+        kind = "csv"
+        try:
+            head.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            cut = len(head) == 65536 and exc.start >= len(head) - 3  # a character cut in two
+            if not cut:
+                if b"\x00" in head or head.startswith(b"\xd0\xcf\x11\xe0"):
+                    raise ImportProblem(
+                        name, "not a CSV or XLSX file (save it as CSV UTF-8 or XLSX)"
+                    ) from exc
+                line = head[: exc.start].count(b"\n") + 1
+                raise ImportProblem(
+                    name,
+                    f"the text is not UTF-8 (byte {head[exc.start]:#04x}); save it as CSV UTF-8",
+                    row=line,
+                ) from exc
+    suffix = Path(name).suffix.lower()
+    expected = {".csv": "csv", ".xlsx": "xlsx"}.get(suffix)
+    if expected is None:
+        raise ImportProblem(name, "upload a .csv or .xlsx file")
+    if expected != kind:
+        raise ImportProblem(
+            name,
+            f"the name ends {suffix} but the file is {TABLE_KINDS[kind]}: rename or re-save it",
+        )
+    return kind
+
+
+def rough_row_count(path: Path) -> int:
+    """About how many rows a table holds, for progress, in one cheap pass: a workbook's first
+    declared dimension, else its first sheet's `<row>` elements; a text file's line breaks.
+    At least 1; never used to accept or refuse a file."""
+    from openpyxl.utils.cell import range_boundaries
+
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+        if not head.startswith(b"PK\x03\x04"):
+            handle.seek(0)
+            lines = 0
+            while chunk := handle.read(CHUNK):
+                lines += chunk.count(b"\n")
+            return max(1, lines)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheets = [i for i in archive.infolist() if SHEET_PART.match(i.filename)]
+            if not sheets:
+                return 1
+            with archive.open(sheets[0]) as stream:
+                chunk = stream.read(CHUNK)
+                found = DIMENSION.search(chunk[:65536])
+                if found and ":" in found.group(1).decode():
+                    return max(1, range_boundaries(found.group(1).decode())[3])
+                rows = len(ROW.findall(chunk))
+                while chunk := stream.read(CHUNK):
+                    rows += len(ROW.findall(chunk))
+                return max(1, rows)
+    except zipfile.BadZipFile:
+        return 1
+
+
+def store_upload(upload: Any, folder: str, limits: Limits = DEFAULT) -> str:
+    """Save an uploaded file under `folder` in the default storage (MEDIA_ROOT, not served);
+    returns its storage name. Refused, before a byte is copied, past `limits.max_bytes`.
+    A stored name is random (the person's file name is kept by the caller, for messages)."""
+    import uuid
+
+    from django.core.files.storage import default_storage
+
+    if upload.size > limits.max_bytes:
+        raise ImportProblem(
+            upload.name, f"the file is {_mb(upload.size)}; the limit is {_mb(limits.max_bytes)}"
+        )
+    suffix = Path(upload.name).suffix.lower()
+    suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""
+    return default_storage.save(f"{folder}/{uuid.uuid4().hex}{suffix}", upload)
 
 
 def table_rows(

@@ -13,6 +13,12 @@ How another app runs something in the background (the whole API):
     job = refresh.start(source="ons", user=request.user, subject="ONS")   # returns a Job at once
     job = refresh.run_now(source="ons")        # same bookkeeping, in this process (commands, tests)
 
+- A job whose input is wrong raises `JobRefused("file.csv, row 3, column 'q1': ...")`: it fails at
+  once, without retries or traceback, and its page shows that message. `@background(..., link=fn)`
+  names the page showing a finished job's outcome (`fn(job) -> URL`), linked from the job's page,
+  which refreshes its progress every 2 s while the job runs. Uploads that import data are stored
+  (`apps.core.uploads.store_upload`, under MEDIA_ROOT/imports) and imported by a job, so MEDIA_ROOT
+  must be shared by the web servers and the workers.
 - Arguments must be JSON values (ids, strings, numbers): they are stored with the job.
 - `Job.status` is queued, running, done or failed; also `.progress`, `.message`, `.attempts`,
   `.error`.

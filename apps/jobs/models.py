@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 
@@ -62,11 +62,30 @@ class Job(models.Model):
         return ((self.finished or timezone.now()) - self.started).total_seconds()
 
     def report(self, percent: int, message: str = "") -> None:
-        """Record progress; visible at once to every process (the update commits on its own)."""
+        """Record progress; visible at once to every process: the update commits on its own, and
+        from inside a transaction (an all-or-nothing import) it is also written through a
+        connection of its own on PostgreSQL (SQLite has one writer, so there it shows at the
+        commit)."""
         self.progress = max(0, min(100, int(percent)))
         if message:
             self.message = message[:300]
         self.updated = timezone.now()
+        if connection.in_atomic_block and connection.vendor == "postgresql":
+            self._report_outside_the_transaction()  # (not also inside: it would lock the row)
+            return
         Job.objects.filter(pk=self.pk).update(
             progress=self.progress, message=self.message, updated=self.updated
         )
+
+    def _report_outside_the_transaction(self) -> None:
+        side = connections.create_connection(DEFAULT_DB_ALIAS)  # a new connection, autocommit
+        try:
+            table, quote = Job._meta.db_table, side.ops.quote_name
+            with side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {quote(table)} SET progress = %s, message = %s, updated = %s "
+                    "WHERE id = %s",
+                    [self.progress, self.message, self.updated, self.pk],
+                )
+        finally:
+            side.close()

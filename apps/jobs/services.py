@@ -20,13 +20,28 @@ logger = logging.getLogger("nlb.jobs")
 RETRY_DELAY = timedelta(seconds=10)  # times the attempt number: 10 s, 20 s, 30 s, ...
 
 
-class BackgroundJob:
-    """A function `fn(job, **arguments)` that can run on the queue with a Job record."""
+class JobRefused(Exception):
+    """Raised by a job whose input is wrong (a file with a bad row, say): the job fails at once,
+    without retries, its message is this exception's text alone and no traceback is kept, since
+    the person who started it has something to fix, not the operator (a refusal over 300
+    characters is kept whole in `error`)."""
 
-    def __init__(self, function: Callable[..., Any], label: str, retries: int = 0) -> None:
+
+class BackgroundJob:
+    """A function `fn(job, **arguments)` that can run on the queue with a Job record.
+    `link(job)`, if given, is where a person sees what a finished job did (a URL, or "")."""
+
+    def __init__(
+        self,
+        function: Callable[..., Any],
+        label: str,
+        retries: int = 0,
+        link: Callable[[Job], str] | None = None,
+    ) -> None:
         self.function = function
         self.label = label
         self.retries = retries
+        self.link = link
         self.path = f"{function.__module__}.{function.__qualname__}"
         self.__doc__ = function.__doc__
 
@@ -58,13 +73,26 @@ class BackgroundJob:
         return job
 
 
-def background(label: str, *, retries: int = 0) -> Callable[[Callable[..., Any]], BackgroundJob]:
-    """Decorator: `@background("What it does", retries=N)` over `def fn(job, **arguments)`."""
+def background(
+    label: str, *, retries: int = 0, link: Callable[[Job], str] | None = None
+) -> Callable[[Callable[..., Any]], BackgroundJob]:
+    """Decorator: `@background("What it does", retries=N, link=fn)` over
+    `def fn(job, **arguments)`; `link(job)` is the page showing a finished job's outcome."""
 
     def wrap(function: Callable[..., Any]) -> BackgroundJob:
-        return BackgroundJob(function, label, retries)
+        return BackgroundJob(function, label, retries, link)
 
     return wrap
+
+
+def outcome_link(job: Job) -> str:
+    """Where to see what `job` did once finished ("" if its kind declares no such page)."""
+    try:
+        declared = import_string(job.function)
+    except ImportError:
+        return ""
+    link = getattr(declared, "link", None)
+    return link(job) if link is not None else ""
 
 
 def _enqueue(job: Job, delay: timedelta | None = None) -> None:
@@ -98,6 +126,9 @@ def _run(job: Job, worker: str) -> None:
     try:
         function = import_string(job.function)
         outcome = function(job, **job.arguments)
+    except JobRefused as exc:
+        _refused(job, exc)
+        return
     except Exception as exc:
         failure, job.error = exc, traceback.format_exc()
     else:
@@ -110,6 +141,15 @@ def _run(job: Job, worker: str) -> None:
         job.message = outcome[:300]
     job.save(update_fields=["status", "progress", "finished", "message", "updated"])
     logger.info("job=%s label=%r done seconds=%.1f", job.pk, job.label, job.seconds or 0)
+
+
+def _refused(job: Job, exc: JobRefused) -> None:
+    text = str(exc)
+    job.status, job.finished = Job.Status.FAILED, timezone.now()
+    job.message = text if len(text) <= 300 else text[:299] + "…"
+    job.error = "" if len(text) <= 300 else text  # the whole of a long refusal, no traceback
+    job.save(update_fields=["status", "finished", "message", "error", "updated"])
+    logger.info("job=%s refused its input: %s", job.pk, job.message)
 
 
 def _failed(job: Job, exc: Exception) -> None:

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from apps.accounts.permissions import is_staff_role
 from apps.jobs.models import Job
+from apps.jobs.services import outcome_link
 
 
 def _staff(request: HttpRequest) -> None:
@@ -38,5 +39,9 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
+    """One job; while it runs the page refreshes its progress every 2 s (htmx), and once finished
+    it links to the page showing the outcome, if the job's kind has one."""
     job = get_object_or_404(Job.objects.select_related("created_by"), pk=pk)
-    return render(request, "jobs/detail.html", {"job": job})
+    context = {"job": job, "link": outcome_link(job) if job.status == Job.Status.DONE else ""}
+    template = "jobs/_detail.html" if request.htmx else "jobs/detail.html"
+    return render(request, template, context)

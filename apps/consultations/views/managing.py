@@ -3,19 +3,15 @@ responses (entered, imported, exported), meetings and publishing."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.consultations import forms
+from apps.consultations import forms, jobs
 from apps.consultations.models import (
     Channel,
     Consultation,
@@ -27,9 +23,7 @@ from apps.consultations.models import (
     Response,
     StakeholderGroup,
 )
-from apps.consultations.services import preparing
 from apps.consultations.services.campaigns import campaign_of_responses
-from apps.consultations.services.importing import OfflineResponseImporter
 from apps.consultations.services.issuing import issue_paper
 from apps.consultations.services.report import response_counts
 from apps.consultations.views.common import staff_only
@@ -325,36 +319,18 @@ def staff_entry(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_only
 def import_responses(request: HttpRequest, slug: str) -> HttpResponse:
+    """Offline responses from a CSV or XLSX: checked for size and kind here, then imported on the
+    job queue (whatever the size); the job's page shows progress and the outcome."""
     consultation = get_object_or_404(Consultation, slug=slug)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     problem = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-            handle.flush()
-            importer = OfflineResponseImporter(
-                Path(handle.name), consultation, user=request.user, name=upload.name
-            )
-            try:
-                counts = importer.run()
-            except ImportProblem as exc:
-                problem = str(exc)
-            else:
-                summary = ", ".join(f"{v} {k}" for k, v in counts.items())
-                messages.success(request, f"Imported {upload.name}: {summary}")
-                job = preparing.start(
-                    consultation, user=request.user, answers=counts["responses imported"]
-                )
-                if job is not None:
-                    messages.info(
-                        request,
-                        "Grouping campaigns and embedding the answers in the background: "
-                        f"follow its progress at {reverse('jobs:detail', args=[job.pk])}",
-                    )
-                return redirect("consultations:responses", slug=slug)
+        try:
+            job = jobs.start_import(form.cleaned_data["file"], consultation, request.user)
+        except ImportProblem as exc:
+            problem = str(exc)
+        else:
+            return redirect("jobs:detail", pk=job.pk)
     return render(
         request,
         "consultations/import.html",

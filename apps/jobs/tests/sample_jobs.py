@@ -32,3 +32,10 @@ def rendezvous(job: Job, batch: str, workers: int) -> str:
         if time.monotonic() > deadline:
             raise TimeoutError(f"only workers {sorted(seen)} took jobs of {batch}")
         time.sleep(0.1)
+
+
+@background("Refuses its input (test)", retries=2, link=lambda job: "/somewhere/")
+def refuses(job: Job, words: int) -> str:
+    from apps.jobs.services import JobRefused
+
+    raise JobRefused(" ".join(["wrong"] * words))

@@ -117,3 +117,20 @@ def test_two_worker_processes_share_one_queue():
     assert {j.status for j in done} == {Job.Status.DONE}, [j.message for j in done]
     assert {j.worker for j in done} == {"worker-one", "worker-two"}
     assert {j.attempts for j in done} == {1}  # each job ran once, on one worker
+
+
+def test_a_refused_input_fails_at_once_with_its_message_alone(client, make_user):
+    job = sample_jobs.refuses.start(words=3)
+    assert (job.status, job.attempts, job.message, job.error) == (
+        Job.Status.FAILED, 1, "wrong wrong wrong", ""
+    )  # fmt: skip
+    long = sample_jobs.refuses.start(words=100)
+    assert len(long.message) == 300 and long.message.endswith("…")
+    assert long.error == " ".join(["wrong"] * 100)  # kept whole, with no traceback
+    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "The job failed" in page and "/somewhere/" not in page  # the link is for done jobs
+    done = sample_jobs.count_words.start(text="x")
+    assert (
+        "See the result" not in client.get(reverse("jobs:detail", args=[done.pk])).content.decode()
+    )
