@@ -19,3 +19,15 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"form {self.key} -> {self.result_url or '(in progress)'}"
+
+
+class DataStamp(models.Model):
+    """The published-data stamp of one table: a random number that database triggers replace
+    whenever a statement writes the table (apps.core.stamp). Results computed from published
+    data are cached under the stamps they depend on, so new data means new keys."""
+
+    table = models.CharField(max_length=100, primary_key=True)
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.table} @ {self.version}"

@@ -18,7 +18,6 @@ from django.urls import reverse
 
 from apps.accounts import permissions
 from apps.core.exports import table_download
-from apps.core.memo import Memo
 from apps.councils.models import Council, CouncilType
 from apps.early_warning.engine import FrameworkError, load_framework
 from apps.early_warning.engine.reasons import format_value
@@ -29,7 +28,6 @@ from apps.early_warning.services.compare import compare_frameworks
 from apps.early_warning.services.coverage import data_reach
 from apps.early_warning.services.watchlist import (
     DEFAULT_FRAMEWORK,
-    _data_stamp,
     compute_watchlist,
     latest_scorable_date,
 )
@@ -134,63 +132,6 @@ def _export(frame: pd.DataFrame, fw, as_at: dt.date, kind: str) -> HttpResponse:
     )
 
 
-_series_memo = Memo(size=256)
-
-
-def _series(council: Council, as_at: dt.date, measures: list[str]) -> dict:
-    """Per measure: periods, council values, neighbours' median per period, latest peer values
-    (published data only: remembered until the data change)."""
-    from apps.indicators.services.point_in_time import _table_key
-
-    key = (council.gss_code, as_at, tuple(measures), _table_key())
-    return _series_memo.get(key, lambda: _compute_series(council, as_at, measures))
-
-
-def _compute_series(council: Council, as_at: dt.date, measures: list[str]) -> dict:
-    from apps.early_warning.services.inputs import council_frame, peer_frame
-    from apps.indicators.services.point_in_time import observations_known_on
-
-    councils = council_frame(as_at)
-    if council.gss_code not in set(councils["entity"].to_list()):
-        return {}
-    peers_df = peer_frame(councils)
-    peers = peers_df.filter(peers_df["entity"] == council.gss_code)["peer"].to_list()
-    names = dict(
-        Council.objects.filter(gss_code__in=peers + [council.gss_code]).values_list(
-            "gss_code", "name"
-        )
-    )
-    obs = observations_known_on(as_at, indicators=measures, councils=peers + [council.gss_code])
-    out = {}
-    for measure in measures:
-        part = obs[obs["indicator"] == measure]
-        if part.empty:
-            continue
-        mine = part[part["gss_code"] == council.gss_code].set_index("period")["value"]
-        theirs = part[part["gss_code"] != council.gss_code]
-        medians = theirs.groupby("period")["value"].median()
-        periods = sorted(set(mine.index) | set(medians.index))
-        latest = max(mine.index) if len(mine) else None
-        peer_values = []
-        if latest is not None:
-            latest_part = part[part["period"] == latest]
-            peer_values = sorted(
-                (
-                    (names.get(g, g), v)
-                    for g, v in zip(latest_part["gss_code"], latest_part["value"], strict=True)
-                ),
-                key=lambda item: item[1],
-            )
-        out[measure] = {
-            "periods": periods,
-            "council": [None if p not in mine.index else float(mine[p]) for p in periods],
-            "median": [None if p not in medians.index else float(medians[p]) for p in periods],
-            "latest": latest,
-            "peer_values": peer_values,
-        }
-    return out
-
-
 @login_required
 def council(request, gss_code: str):
     target = get_object_or_404(Council, gss_code=gss_code)
@@ -203,12 +144,7 @@ def council(request, gss_code: str):
     except FrameworkError as exc:
         raise Http404(str(exc)) from exc
     fw = detail["framework"]
-    measures = []
-    for indicator in fw.indicators:
-        measure = indicator.measure.strip()
-        if measure.isidentifier() and not measure.startswith("notes_") and measure not in measures:
-            measures.append(measure)
-    series = _series(target, as_at, measures)
+    series = views_data.council_series(target, as_at, fw)
     figures = []
     for measure, s in series.items():
         indicator = next(i for i in fw.indicators if i.measure.strip() == measure)
@@ -319,33 +255,6 @@ def note_create(request, gss_code: str):
     return render(request, "early_warning/note_form.html", {"council": target, "form": form})
 
 
-_map_memo = Memo(size=32)
-
-
-def _band_map(bands: dict[str, str], fw, as_at: dt.date, level: str, query: str):
-    """The interactive map and its table rows (area, council whose band shades it, link)."""
-    svg, shades = geo.band_map(
-        bands,
-        fw,
-        as_at,
-        level,
-        href=lambda gss: reverse("early_warning:council", args=[gss]) + query,
-    )
-    names = {d.code: d.name for d in geo.geometry().districts}
-    rows = sorted(
-        (
-            {
-                "district": names[code],
-                "shade": shade,
-                "href": reverse("early_warning:council", args=[shade.gss_code]) + query,
-            }
-            for code, shade in shades.items()
-        ),
-        key=lambda row: row["district"],
-    )
-    return svg, rows
-
-
 @login_required
 def england_map(request):
     form = _watchlist_form(request)
@@ -355,12 +264,7 @@ def england_map(request):
     level = "county" if request.GET.get("level") == "county" else "district"
     frame = compute_watchlist(as_at, framework, include_notes=permissions.is_national(request.user))
     fw = frame.attrs["framework"]
-    bands = dict(zip(frame["gss_code"], frame["band"], strict=True))
-    query = f"?as_at={as_at:%Y-%m-%d}&framework={fw.name}"
-    svg, rows = _map_memo.get(
-        (tuple(sorted(bands.items())), fw.name, fw.version, as_at, level, _data_stamp()),
-        lambda: _band_map(bands, fw, as_at, level, query),
-    )
+    svg, rows = views_data.band_map(frame, fw, as_at, level)
     colours = geo.band_colours(fw)
     by_band = [
         {

@@ -69,7 +69,7 @@ def counted_measures(framework: Framework) -> dict[str, str]:
     return out
 
 
-_reach = Memo(size=64)
+_reach = Memo("data_reach", size=64)
 
 
 def data_reach(framework: Framework, as_at: dt.date) -> Coverage:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from apps.accounts import permissions
+from apps.core.memo import Memo
 from apps.early_warning.models import SoftIntelligence
 from apps.early_warning.services.watchlist import Assessment, compute_watchlist
 
@@ -87,7 +88,7 @@ def council_detail(council, as_at: dt.date, framework: str | None, user) -> dict
     }
 
 
-_history_cache: dict[tuple, object] = {}
+_histories = Memo("score_history", size=8)
 
 
 def score_history(council, framework: str | None = None) -> list[dict]:
@@ -95,25 +96,12 @@ def score_history(council, framework: str | None = None) -> list[dict]:
     one-pass recompute of every council that is cached until the data change."""
     import polars as pl
 
-    from apps.early_warning.services.recompute import recompute_history
     from apps.early_warning.services.watchlist import _data_stamp, resolve_framework
 
     fw = resolve_framework(framework)
-    key = (fw.name, _data_stamp())
-    if key not in _history_cache:
-        _history_cache.clear()
-        from apps.indicators.models import Observation
-
-        first = Observation.objects.order_by("period_end").values_list("period_end", flat=True)
-        start = first.first()
-        if start is None:
-            return []
-        today = dt.date.today()
-        dates = [dt.date(y, 12, 1) for y in range(start.year, today.year + 1)]
-        dates = [d for d in dates if d <= today]
-        _history_cache[key] = recompute_history(dates, fw)
-    history = _history_cache[key]
-    if not len(history):
+    key = (fw.name, fw.version, _data_stamp(), dt.date.today())
+    history = _histories.get(key, lambda: _all_histories(fw))
+    if history is None or not len(history):
         return []
     mine = history.filter(pl.col("entity") == council.gss_code).sort("as_at")
     counts = history.group_by("as_at").len()
@@ -131,6 +119,20 @@ def score_history(council, framework: str | None = None) -> list[dict]:
     ]
 
 
+def _all_histories(fw):
+    """Every council's score at 1 December of each year with data (None: no data at all)."""
+    from apps.early_warning.services.recompute import recompute_history
+    from apps.indicators.models import Observation
+
+    first = Observation.objects.order_by("period_end").values_list("period_end", flat=True)
+    start = first.first()
+    if start is None:
+        return None
+    today = dt.date.today()
+    dates = [dt.date(y, 12, 1) for y in range(start.year, today.year + 1)]
+    return recompute_history([d for d in dates if d <= today], fw)
+
+
 def ageing_marks(dates: list[dt.date], framework) -> list[tuple[float, str]]:
     """(x position between the chart's dates, text) where a group of figures stops counting."""
     from apps.early_warning.services.coverage import data_reach
@@ -145,3 +147,205 @@ def ageing_marks(dates: list[dt.date], framework) -> list[tuple[float, str]]:
                 share = (stop - dates[i]).days / (dates[i + 1] - dates[i]).days
                 marks.append((i + share, f"{reach.period} too old"))
     return marks
+
+
+def series_measures(fw) -> list[str]:
+    """The measures the council page draws over time: the framework's data indicators."""
+    measures = []
+    for indicator in fw.indicators:
+        measure = indicator.measure.strip()
+        if measure.isidentifier() and not measure.startswith("notes_") and measure not in measures:
+            measures.append(measure)
+    return measures
+
+
+_series = Memo("council_series", size=512)
+_all_series = Memo("council_series_all", size=4)
+
+
+def _published_stamp() -> tuple:
+    from apps.core.stamp import data_stamp
+
+    return data_stamp(
+        "indicators.Observation", "indicators.Indicator", "councils.Council",
+        "councils.NearestNeighbour",
+    )  # fmt: skip
+
+
+def council_series(council, as_at: dt.date, fw) -> dict:
+    """Per measure: periods, council values, neighbours' median per period, latest peer values
+    (published data only: remembered until the data change). Read from every council's series
+    when those have been prepared for the date (warm_cache does for the pages' default date),
+    else computed for this council alone."""
+    measures = tuple(series_measures(fw))
+    published = _published_stamp()
+    every = (as_at, measures, published)
+    if _all_series.peek(every):
+        return _all_series.get(every, lambda: all_council_series(as_at, list(measures)))[
+            "councils"
+        ].get(council.gss_code, {})
+    key = (council.gss_code, as_at, measures, published)
+    return _series.get(key, lambda: _compute_series(council, as_at, list(measures)))
+
+
+def prepare_all_series(as_at: dt.date, fw) -> None:
+    """Compute every council's series for a date in one pass and remember them (warm_cache)."""
+    measures = tuple(series_measures(fw))
+    every = (as_at, measures, _published_stamp())
+    _all_series.get(every, lambda: all_council_series(as_at, list(measures)))
+
+
+def all_council_series(as_at: dt.date, measures: list[str]) -> dict:
+    """`_compute_series` for every council existing on `as_at` in one pass over the
+    observations (a second per council and date otherwise): {"councils": {gss_code: series}}."""
+    from collections import defaultdict
+
+    from apps.councils.models import Council
+    from apps.early_warning.services.inputs import council_frame, peer_frame
+    from apps.indicators.services.point_in_time import observations_known_on
+
+    councils = council_frame(as_at)
+    entities = councils["entity"].to_list()
+    pairs = peer_frame(councils).unique(maintain_order=True)
+    peers: dict[str, list[str]] = defaultdict(list)
+    for entity, peer in pairs.iter_rows():
+        if peer not in peers[entity]:
+            peers[entity].append(peer)
+    names = dict(Council.objects.values_list("gss_code", "name"))
+    obs = observations_known_on(as_at, indicators=measures)
+    values: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)  # (gss, measure) -> period
+    for gss, measure, period, value in zip(
+        obs["gss_code"], obs["indicator"], obs["period"], obs["value"], strict=True
+    ):
+        values[(gss, measure)][period] = value
+    out: dict[str, dict] = {}
+    for entity in entities:
+        mine_peers = [p for p in peers.get(entity, []) if p != entity]
+        series = {}
+        for measure in measures:
+            mine = values.get((entity, measure), {})
+            theirs = [values[(p, measure)] for p in mine_peers if (p, measure) in values]
+            if not mine and not theirs:
+                continue
+            by_period: dict[str, list[float]] = defaultdict(list)
+            for one in theirs:
+                for period, value in one.items():
+                    by_period[period].append(value)
+            medians = {period: _median(found) for period, found in by_period.items()}
+            periods = sorted(set(mine) | set(medians))
+            latest = max(mine) if mine else None
+            peer_values = []
+            if latest is not None:
+                candidates = sorted([entity, *mine_peers])  # the observations' order
+                peer_values = sorted(
+                    (
+                        (names.get(g, g), values[(g, measure)][latest])
+                        for g in candidates
+                        if latest in values.get((g, measure), {})
+                    ),
+                    key=lambda item: item[1],
+                )
+            series[measure] = {
+                "periods": periods,
+                "council": [None if p not in mine else float(mine[p]) for p in periods],
+                "median": [None if p not in medians else float(medians[p]) for p in periods],
+                "latest": latest,
+                "peer_values": peer_values,
+            }
+        out[entity] = series
+    return {"councils": out}
+
+
+def _median(values: list[float]) -> float:
+    """The median as pandas takes it: missing values left out, NaN when none is left."""
+    import statistics
+
+    present = [v for v in values if v == v]
+    return statistics.median(present) if present else float("nan")
+
+
+def _compute_series(council, as_at: dt.date, measures: list[str]) -> dict:
+    from apps.councils.models import Council
+    from apps.early_warning.services.inputs import council_frame, peer_frame
+    from apps.indicators.services.point_in_time import observations_known_on
+
+    councils = council_frame(as_at)
+    if council.gss_code not in set(councils["entity"].to_list()):
+        return {}
+    peers_df = peer_frame(councils)
+    peers = peers_df.filter(peers_df["entity"] == council.gss_code)["peer"].to_list()
+    names = dict(
+        Council.objects.filter(gss_code__in=peers + [council.gss_code]).values_list(
+            "gss_code", "name"
+        )
+    )
+    obs = observations_known_on(as_at, indicators=measures, councils=peers + [council.gss_code])
+    out = {}
+    for measure in measures:
+        part = obs[obs["indicator"] == measure]
+        if part.empty:
+            continue
+        mine = part[part["gss_code"] == council.gss_code].set_index("period")["value"]
+        theirs = part[part["gss_code"] != council.gss_code]
+        medians = theirs.groupby("period")["value"].median()
+        periods = sorted(set(mine.index) | set(medians.index))
+        latest = max(mine.index) if len(mine) else None
+        peer_values = []
+        if latest is not None:
+            latest_part = part[part["period"] == latest]
+            peer_values = sorted(
+                (
+                    (names.get(g, g), v)
+                    for g, v in zip(latest_part["gss_code"], latest_part["value"], strict=True)
+                ),
+                key=lambda item: item[1],
+            )
+        out[measure] = {
+            "periods": periods,
+            "council": [None if p not in mine.index else float(mine[p]) for p in periods],
+            "median": [None if p not in medians.index else float(medians[p]) for p in periods],
+            "latest": latest,
+            "peer_values": peer_values,
+        }
+    return out
+
+
+_maps = Memo("england_map", size=32)
+
+
+def band_map(frame, fw, as_at: dt.date, level: str) -> tuple[str, list[dict]]:
+    """The interactive map of a watchlist's bands and its table rows (area, council whose band
+    shades it, link), remembered until the bands or the data change."""
+    from apps.early_warning.services.watchlist import _data_stamp
+
+    bands = dict(zip(frame["gss_code"], frame["band"], strict=True))
+    key = (tuple(sorted(bands.items())), fw.name, fw.version, as_at, level, _data_stamp())
+    return _maps.get(key, lambda: _band_map(bands, fw, as_at, level))
+
+
+def _band_map(bands: dict[str, str], fw, as_at: dt.date, level: str):
+    from django.urls import reverse
+
+    from apps.early_warning.services import geo
+
+    query = f"?as_at={as_at:%Y-%m-%d}&framework={fw.name}"
+    svg, shades = geo.band_map(
+        bands,
+        fw,
+        as_at,
+        level,
+        href=lambda gss: reverse("early_warning:council", args=[gss]) + query,
+    )
+    names = {d.code: d.name for d in geo.geometry().districts}
+    rows = sorted(
+        (
+            {
+                "district": names[code],
+                "shade": shade,
+                "href": reverse("early_warning:council", args=[shade.gss_code]) + query,
+            }
+            for code, shade in shades.items()
+        ),
+        key=lambda row: row["district"],
+    )
+    return svg, rows

@@ -57,26 +57,15 @@ def score_councils(
     return fw, scored.sort("rank")
 
 
-_cache: dict[tuple, pd.DataFrame] = {}
-_CACHE_SIZE = 32
+_watchlists = Memo("watchlist", size=32)
 
 
 def _data_stamp() -> tuple:
-    """Changes whenever observations, notes or councils change, so cached lists stay true."""
-    from django.db.models import Count, Max
+    """Changes whenever observations, indicators, notes, councils or their nearest neighbours
+    change (apps.core.stamp), so cached lists stay true."""
+    from apps.core.stamp import TRACKED, data_stamp
 
-    from apps.councils.models import Council
-    from apps.early_warning.models import SoftIntelligence
-
-    try:
-        from apps.indicators.services.point_in_time import _table_key
-
-        observations = _table_key()
-    except ImportError:  # pragma: no cover - indicators app not installed
-        observations = None
-    notes = SoftIntelligence.objects.aggregate(n=Count("id"), top=Max("id"))
-    councils = Council.objects.aggregate(n=Count("id"), top=Max("id"))
-    return (observations, tuple(notes.values()), tuple(councils.values()))
+    return data_stamp(*TRACKED)
 
 
 def _identity(fw: Framework) -> tuple:
@@ -95,12 +84,9 @@ def compute_watchlist(
         return _compute(as_at, framework, include_notes, observations)
     fw = resolve_framework(framework)
     key = (as_at, _identity(fw), include_notes, _data_stamp())
-    if key not in _cache:
-        if len(_cache) >= _CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = _compute(as_at, fw, include_notes, None)
-    frame = _cache[key].copy()
-    frame.attrs = dict(_cache[key].attrs)
+    cached = _watchlists.get(key, lambda: _compute(as_at, fw, include_notes, None))
+    frame = cached.copy()
+    frame.attrs = dict(cached.attrs)
     return frame
 
 
@@ -174,7 +160,7 @@ def council_assessment(
     )
 
 
-_latest = Memo(size=16)
+_latest = Memo("latest_scorable_date", size=16)
 
 
 def latest_scorable_date(framework: str | Framework | None = None) -> dt.date | None:

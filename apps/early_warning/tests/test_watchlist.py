@@ -218,3 +218,31 @@ def test_a_framework_can_ask_for_the_value_n_periods_back(london):
         dt.date(2018, 1, 1), fw, include_notes=False, observations=observations(rows)
     )
     assert earlier.filter(earlier["entity"] == "E09000008")["fall"].item() is None
+
+
+def test_every_councils_series_in_one_pass_are_each_councils_own(london):
+    """The council page's series prepared for every council at once (warm_cache) are exactly
+    those computed for one council alone: values, neighbours' medians, latest peer figures."""
+    from apps.early_warning.services import views_data
+    from apps.indicators.services.point_in_time import invalidate_cache
+
+    rows = base_rows(london) + [
+        (g, "reserves_to_nre", "2016-17", 40.0 + i % 5, dt.date(2017, 11, 16))
+        for i, g in enumerate(london)
+        if i % 3  # some councils lack the earlier year: gaps in their own line
+    ]
+    rows.append(("E09000008", "reserves_to_nre", "2015-16", 12.5, dt.date(2016, 11, 17)))
+    _store(rows)
+    invalidate_cache()
+    measures = ["reserves_to_nre", "no_figures_for_this_measure"]
+    every = views_data.all_council_series(D, measures)["councils"]
+    assert set(every) == set(Council.objects.existing_on(D).values_list("gss_code", flat=True))
+    with_data = 0
+    for council in Council.objects.existing_on(D):
+        alone = views_data._compute_series(council, D, measures)
+        assert repr(every[council.gss_code]) == repr(alone), council.gss_code
+        with_data += bool(alone)
+    assert with_data >= len(london)
+    croydon = every["E09000008"]["reserves_to_nre"]
+    assert croydon["periods"][0] == "2015-16" and croydon["council"][0] == 12.5
+    assert croydon["median"][0] is None  # no neighbour has that year

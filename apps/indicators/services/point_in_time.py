@@ -6,8 +6,8 @@ latest vintage published on or before D, so a watchlist "as at D" never sees the
 
 All three functions return pandas DataFrames and read the database once per change: the whole
 observation table (about a hundred thousand rows) is cached in the process and re-read only when
-the table's row count, highest id or latest publication date changes (and importers clear it when
-they write). Rows are never edited in place: a revision is a new row."""
+the table's data stamp changes (apps.core.stamp: any write changes it; importers also clear the
+cache when they write). Rows are never edited in place: a revision is a new row."""
 
 from __future__ import annotations
 
@@ -34,18 +34,11 @@ _cache: dict[str, object] = {"key": None, "frame": None}
 
 
 def _table_key() -> tuple:
-    from django.db.models import Max
+    """The data stamps of the observations and the indicator catalogue (apps.core.stamp): they
+    change with every write to either table, and reading them is one indexed query."""
+    from apps.core.stamp import data_stamp
 
-    from apps.indicators.models import Observation
-
-    # Importers replace rows (delete, then insert with new ids: ids are never reused), so the
-    # row count and the highest id change with every write; COUNT(*) and MAX(id) read indexes
-    # only, a millisecond where summing the values took tens on every page. Three queries:
-    # SQLite answers each from an index alone, but scans the table for all three at once.
-    rows = Observation.objects.all()
-    top = rows.aggregate(top=Max("id"))["top"]
-    last = rows.aggregate(last=Max("published"))["last"]
-    return (rows.count(), top, last)
+    return data_stamp("indicators.Observation", "indicators.Indicator")
 
 
 def invalidate_cache() -> None:
