@@ -25,3 +25,12 @@ accesslog = None  # the app writes one line per request with its request id (app
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 control_socket_disable = True  # no runtime control socket (one shared path per user otherwise)
+
+
+def when_ready(server) -> None:
+    """In the master, after the app is loaded and before the workers are forked: import and
+    compile what every process needs (nlb/preload.py), once, shared copy-on-write."""
+    if server.cfg.preload_app:
+        from nlb.preload import preload
+
+        preload()

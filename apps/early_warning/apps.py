@@ -65,6 +65,11 @@ class EarlyWarningConfig(AppConfig):
             "total": len(frame),
         }
 
+    def warm_cache(self, report) -> None:
+        from apps.early_warning.services.warm import warm_daily_pages
+
+        warm_daily_pages(report)
+
     def bootstrap(self, stdout) -> None:
         from apps.early_warning.services.demo import create_demo_notes
 

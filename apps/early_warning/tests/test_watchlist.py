@@ -246,3 +246,30 @@ def test_every_councils_series_in_one_pass_are_each_councils_own(london):
     croydon = every["E09000008"]["reserves_to_nre"]
     assert croydon["periods"][0] == "2015-16" and croydon["council"][0] == 12.5
     assert croydon["median"][0] is None  # no neighbour has that year
+
+
+def test_warming_fills_the_shared_cache_for_every_process(london):
+    """After warm_cache, a fresh process (empty memory) finds the daily pages' results in the
+    shared cache instead of computing them."""
+    from apps.core.memo import clear_process_memos
+    from apps.early_warning.services import views_data
+    from apps.early_warning.services.warm import warm_daily_pages
+    from apps.early_warning.services.watchlist import (
+        _data_stamp,
+        _identity,
+        _watchlists,
+        latest_scorable_date,
+        resolve_framework,
+    )
+
+    _store(base_rows(london))
+    timings = warm_daily_pages()
+    assert {"watchlists", "data reach", "map", "council series"} <= set(timings)
+    clear_process_memos()
+    fw = resolve_framework(None)
+    as_at = latest_scorable_date(fw)
+    assert _watchlists.peek((as_at, _identity(fw), False, _data_stamp()))
+    measures = tuple(views_data.series_measures(fw))
+    assert views_data._all_series.peek((as_at, measures, views_data._published_stamp()))
+    croydon = Council.objects.get(gss_code="E09000008")
+    assert views_data.council_series(croydon, as_at, fw)["reserves_to_nre"]["council"]

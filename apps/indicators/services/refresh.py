@@ -189,4 +189,8 @@ def refresh_job(job, folder: str = "", api: str = "", only: list[str] | None = N
         progress=False,
         step=job.report,
     )
+    from apps.core.bootstrap import warm_caches
+
+    job.report(95, "Preparing the daily pages for the new data")
+    warm_caches(lambda line: None)
     return "\n".join(summary_lines(result))
