@@ -11,11 +11,14 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from openpyxl.utils import get_column_letter
+
+if TYPE_CHECKING:
+    from apps.core import uploads
 
 
 @dataclass
@@ -79,10 +82,13 @@ FILE_KINDS = {
 }
 
 
-def sniff(path: Path) -> str:
+def sniff(path: Path, limits: uploads.Limits | None = None) -> str:
     """'xlsx', 'ods', 'xls' or 'csv', from the file's first bytes (and, for a zip archive, its
     members): a workbook named .xls that holds an .xlsx is read as what it is. Anything else is
-    refused with what it looks like."""
+    refused with what it looks like, and so is a file over the byte limit (`limits`, default
+    `uploads.file_limits()`)."""
+    from apps.core import uploads
+
     path = Path(path)
     try:
         with open(path, "rb") as handle:
@@ -91,6 +97,7 @@ def sniff(path: Path) -> str:
         raise ImportProblem(str(path), f"cannot open file ({exc.strerror})") from exc
     if not head:
         raise ImportProblem(str(path), "the file is empty")
+    uploads.check_bytes(path, str(path), limits or uploads.file_limits())
     if head.startswith(OLE2_MAGIC):
         return "xls"
     if head.startswith(ZIP_MAGIC):
@@ -131,15 +138,24 @@ def decode_text(data: bytes) -> str:
 
 
 class SheetBook:
-    """A workbook (xlsx, xls or ods, told apart by content) read as cell values per sheet."""
+    """A workbook (xlsx, xls or ods, told apart by content) read as cell values per sheet, within
+    `uploads.file_limits()`: bytes first; an xlsx's expanded size, declared dimensions and rows,
+    an ods's expanded size, before it is opened; each sheet's rows and columns once read."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limits: uploads.Limits | None = None) -> None:
         from python_calamine import CalamineWorkbook
 
+        from apps.core import uploads
+
         self.path = Path(path)
-        self.kind = sniff(self.path)
+        self.limits = limits or uploads.file_limits()
+        self.kind = sniff(self.path, self.limits)
         if self.kind == "csv":
             raise ImportProblem(str(path), "a text (CSV) file where a workbook was expected")
+        if self.kind == "xlsx":
+            uploads.check_workbook(self.path, str(self.path), self.limits)
+        elif self.kind == "ods":
+            uploads.check_archive(self.path, str(self.path), self.limits)
         try:
             with open(self.path, "rb") as handle:
                 self.book = CalamineWorkbook.from_filelike(handle)
@@ -152,26 +168,37 @@ class SheetBook:
     def rows(self, sheet: str) -> list[list[Any]]:
         if sheet not in self.sheet_names:
             raise ImportProblem(str(self.path), "sheet is missing", sheet=sheet)
+        from apps.core import uploads
+
         try:
-            return self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            rows = self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except Exception as exc:
             raise ImportProblem(
                 str(self.path), f"sheet cannot be read ({exc})", sheet=sheet
             ) from exc
+        uploads.check_sheet_size(rows, str(self.path), sheet, self.limits)
+        return rows
 
 
-def read_csv_rows(path: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def read_csv_rows(
+    path: Path, required: Iterable[str], limits: uploads.Limits | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (row number as a spreadsheet shows it, row) once the header is known to hold
     every `required` column. Header names are matched by header_key (case, spacing and
     punctuation do not matter) and each matched column is given the `required` spelling; the
-    file is read by its content (a workbook is refused, not misread) in UTF-8 or Windows-1252."""
+    file is read by its content (a workbook is refused, not misread) in UTF-8 or Windows-1252,
+    within `limits` (default `uploads.file_limits()`: bytes, rows, columns; a NUL character is
+    refused)."""
+    from apps.core import uploads
+
     path = Path(path)
-    kind = sniff(path)
+    limits = limits or uploads.file_limits()
+    kind = sniff(path, limits)  # refuses a file over the byte limit
     if kind != "csv":
         raise ImportProblem(str(path), f"an {FILE_KINDS[kind]} where a CSV file was expected")
     required = list(required)
     text = decode_text(path.read_bytes())
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = uploads.bounded_rows(csv.reader(io.StringIO(text, newline="")), str(path), limits)
     header = [name.strip() for name in next(reader, [])]
     wanted = {header_key(name): name for name in required}
     names = [wanted.get(header_key(name), name) for name in header]
@@ -215,11 +242,41 @@ class BaseImporter:
             return self.write(parsed)
 
 
+def add_limit_options(parser: CommandParser) -> None:
+    """--max-bytes, --max-rows, --max-columns: allow a larger file than the limits for this run
+    (`uploads.allowing`); see docs/operations.md."""
+    group = parser.add_argument_group(
+        "size limits",
+        "Files are refused past settings.IMPORT_LIMITS (by default the web uploads' limits: "
+        "10 MB, 50,000 rows, 200 columns; readers of official files state what they need). "
+        "To import a larger official file, allow more for this run:",
+    )
+    group.add_argument("--max-bytes", type=int, default=None, metavar="N", help="bytes per file")
+    group.add_argument("--max-rows", type=int, default=None, metavar="N", help="rows per table")
+    group.add_argument("--max-columns", type=int, default=None, metavar="N", help="columns")
+
+
+def limits_from_options(options: dict[str, Any]):
+    """The `uploads.allowing` block for a command's --max-* options (a no-op without them)."""
+    from apps.core import uploads
+
+    return uploads.allowing(
+        max_bytes=options.get("max_bytes"),
+        max_rows=options.get("max_rows"),
+        max_columns=options.get("max_columns"),
+    )
+
+
 class ImporterCommand(BaseCommand):
     """One management command per source: `importer_class` plus the shipped default file."""
 
     importer_class: type[BaseImporter]
     default_path: Path
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        add_limit_options(parser)
+        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -229,7 +286,8 @@ class ImporterCommand(BaseCommand):
     def handle(self, *args: Any, path: Path | None = None, **options: Any) -> None:
         importer = self.importer_class(path or self.default_path)
         try:
-            counts = importer.run()
+            with limits_from_options(options):
+                counts = importer.run()
         except ImportProblem as problem:
             raise CommandError(f"Import refused, nothing changed. {problem}") from problem
         summary = ", ".join(f"{value} {key}" for key, value in counts.items())

@@ -19,6 +19,8 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,9 +34,54 @@ class Limits:
     max_rows: int = 50_000
     max_columns: int = 200
     max_expanded_bytes: int = 200 * 1024 * 1024  # an XLSX archive's content, uncompressed
+    # How to allow more, added to a size refusal ("" on the web: a person there cannot)
+    advice: str = ""
+
+    def beyond(self, what: str) -> str:
+        """'; to import it anyway, ...' naming the option for `what` (bytes, rows, columns)."""
+        return f"; {self.advice.format(what=what, WHAT=what.upper())}" if self.advice else ""
 
 
 DEFAULT = Limits()
+
+# Files read from the command line (importers, refresh_data) go through the same checks. Their
+# limits are settings.IMPORT_LIMITS (the web's by default; environment NLB_IMPORT_MAX_BYTES,
+# NLB_IMPORT_MAX_ROWS, NLB_IMPORT_MAX_COLUMNS), raised for one run by the commands' --max-bytes,
+# --max-rows and --max-columns, or by an importer for an official file known to be larger
+# (`allowing`). A refusal says how to allow more.
+CLI_ADVICE = (
+    "an operator importing a larger official file can allow more with --max-{what} "
+    "(or NLB_IMPORT_MAX_{WHAT})"
+)
+_allowed: ContextVar[dict[str, int]] = ContextVar("import_limits_allowed", default={})  # noqa: B039
+
+
+def file_limits(**at_least: int) -> Limits:
+    """The limits for files read by `apps.core.importers` now: settings.IMPORT_LIMITS, raised
+    by any `allowing` in force and by `at_least` (what a reader of one kind of official file
+    states it needs, e.g. max_columns=5_000)."""
+    from django.conf import settings
+
+    configured = {**vars(DEFAULT), **getattr(settings, "IMPORT_LIMITS", {})}
+    for field_name, value in (*_allowed.get().items(), *at_least.items()):
+        configured[field_name] = max(value, configured[field_name])
+    configured["advice"] = CLI_ADVICE
+    return Limits(**configured)
+
+
+@contextmanager
+def allowing(**fields: int | None) -> Iterator[None]:
+    """Within the block, files read by `apps.core.importers` may be as large as `fields`
+    (max_bytes=..., max_rows=..., max_columns=...; None: unchanged); limits only grow."""
+    current = dict(_allowed.get())
+    for field_name, value in fields.items():
+        if value is not None:
+            current[field_name] = max(value, current.get(field_name, 0))
+    token = _allowed.set(current)
+    try:
+        yield
+    finally:
+        _allowed.reset(token)
 
 
 def _mb(n: int) -> str:
@@ -44,7 +91,11 @@ def _mb(n: int) -> str:
 def check_bytes(path: Path, name: str, limits: Limits = DEFAULT) -> None:
     size = Path(path).stat().st_size
     if size > limits.max_bytes:
-        raise ImportProblem(name, f"the file is {_mb(size)}; the limit is {_mb(limits.max_bytes)}")
+        raise ImportProblem(
+            name,
+            f"the file is {_mb(size)}; the limit is {_mb(limits.max_bytes)}"
+            + limits.beyond("bytes"),
+        )
     if size == 0:
         raise ImportProblem(name, "the file is empty")
 
@@ -131,9 +182,30 @@ def _scan_sheet(
             if rows > limits.max_rows + 1:
                 raise ImportProblem(
                     name,
-                    f"more than {limits.max_rows:,} rows of data: split the file",
+                    f"more than {limits.max_rows:,} rows of data: split the file"
+                    + limits.beyond("rows"),
                     sheet=sheet,
                 )
+
+
+def check_sheet_size(rows: list[list[Any]], name: str, sheet: str, limits: Limits) -> None:
+    """A sheet already read (an .xls or .ods, which declare no dimension): within the limits?"""
+    _check_size(len(rows), max((len(r) for r in rows), default=0), name, sheet, limits, "")
+
+
+def check_archive(path: Path, name: str, limits: Limits) -> None:
+    """A zip-based workbook (.ods) whose content expands beyond the limit is refused."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ImportProblem(name, f"a damaged zip archive ({exc})") from exc
+    if expanded > limits.max_expanded_bytes:
+        raise ImportProblem(
+            name,
+            f"the workbook expands to {_mb(expanded)} when opened; the limit is "
+            f"{_mb(limits.max_expanded_bytes)}" + limits.beyond("bytes"),
+        )
 
 
 def _check_size(rows: int, columns: int, name: str, sheet: str, limits: Limits, note: str):
@@ -141,13 +213,14 @@ def _check_size(rows: int, columns: int, name: str, sheet: str, limits: Limits, 
         raise ImportProblem(
             name,
             f"the sheet has {rows:,} rows{note}; the limit is {limits.max_rows:,} rows "
-            "of data: split the file",
+            "of data: split the file" + limits.beyond("rows"),
             sheet=sheet,
         )
     if columns > limits.max_columns:
         raise ImportProblem(
             name,
-            f"the sheet has {columns:,} columns{note}; the limit is {limits.max_columns:,}",
+            f"the sheet has {columns:,} columns{note}; the limit is {limits.max_columns:,}"
+            + limits.beyond("columns"),
             sheet=sheet,
         )
 
@@ -250,15 +323,25 @@ def csv_rows(path: Path, name: str, limits: Limits = DEFAULT) -> list[list[str]]
     """Rows of an uploaded CSV within the limits, each checked for NUL characters."""
     check_bytes(path, name, limits)
     text = decode_upload(Path(path).read_bytes(), name)
-    return list(_bounded(csv.reader(io.StringIO(text, newline="")), name, limits))
+    return list(bounded_rows(csv.reader(io.StringIO(text, newline="")), name, limits))
 
 
-def _bounded(reader: Iterator[list[str]], name: str, limits: Limits) -> Iterator[list[str]]:
+def bounded_rows(reader: Iterator[list[str]], name: str, limits: Limits) -> Iterator[list[str]]:
+    """The reader's rows, refused (naming the file, and row and column) past the row or column
+    limit or at a cell holding a NUL character."""
     for number, cells in enumerate(reader, start=1):
         if number > limits.max_rows + 1:
-            raise ImportProblem(name, f"more than {limits.max_rows:,} rows of data: split the file")
+            raise ImportProblem(
+                name,
+                f"more than {limits.max_rows:,} rows of data: split the file"
+                + limits.beyond("rows"),
+            )
         if len(cells) > limits.max_columns:
-            raise ImportProblem(name, f"more than {limits.max_columns:,} columns", row=number)
+            raise ImportProblem(
+                name,
+                f"more than {limits.max_columns:,} columns" + limits.beyond("columns"),
+                row=number,
+            )
         for index, value in enumerate(cells):
             if "\x00" in value:
                 raise ImportProblem(

@@ -209,6 +209,19 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))  # uploads, served by the app
 
+# Limits on files read by the command-line importers (apps.core.uploads.file_limits): unset, the
+# web uploads' own (10 MB, 50,000 rows, 200 columns); a command's --max-bytes, --max-rows and
+# --max-columns raise them for one run (see docs/operations.md).
+IMPORT_LIMITS = {
+    field: int(os.environ[variable])
+    for field, variable in (
+        ("max_bytes", "NLB_IMPORT_MAX_BYTES"),
+        ("max_rows", "NLB_IMPORT_MAX_ROWS"),
+        ("max_columns", "NLB_IMPORT_MAX_COLUMNS"),
+    )
+    if os.environ.get(variable)
+}
+
 # Absolute address of the service, for links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
-from apps.core.importers import ImporterCommand, ImportProblem
+from apps.core.importers import ImporterCommand, ImportProblem, limits_from_options
 from apps.indicators.importers.common import describe_unmatched
 
 
@@ -53,6 +53,7 @@ class IndicatorImporterCommand(ImporterCommand):
         if not paths:
             raise CommandError(f"no files given and none shipped under data/{self.default_glob}")
         try:
-            import_files(self.importer_class, paths, self.stdout, options.get("verbosity", 1))
+            with limits_from_options(options):
+                import_files(self.importer_class, paths, self.stdout, options.get("verbosity", 1))
         except ImportProblem as problem:
             raise CommandError(f"Import refused, nothing changed. {problem}") from problem

@@ -178,12 +178,26 @@ class CouncilIndex:
         return council_id
 
 
+# What the published finance files need beyond the limits on uploads (apps.core.uploads), as
+# measured: RS workbooks up to 257 columns (IW), the RO time-series CSV about 24 MB and 2,500
+# columns. Anything larger still needs the operator's --max-bytes/--max-columns.
+OFFICIAL_FILES = {"max_bytes": 100 * 1024 * 1024, "max_columns": 5_000}
+
+
+def official_limits():
+    """`uploads.file_limits()` raised to what published finance files need (OFFICIAL_FILES)."""
+    from apps.core import uploads
+
+    return uploads.file_limits(**OFFICIAL_FILES)
+
+
 class Workbook(SheetBook):
     """A published workbook (.xlsx, .xls or .ods, told apart by content, not by name), read as
-    cell values only (python-calamine). `problem` is accepted for the importers' call shape."""
+    cell values only (python-calamine), within `official_limits()`. `problem` is accepted for
+    the importers' call shape."""
 
     def __init__(self, path: Path, problem=None) -> None:
-        super().__init__(path)
+        super().__init__(path, official_limits())
 
 
 @dataclass

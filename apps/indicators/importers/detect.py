@@ -20,7 +20,7 @@ from apps.indicators.importers.capital_financing import (
     CapitalFinancingImporter,
     locate_data_sheet,
 )
-from apps.indicators.importers.common import IndicatorImporter, Workbook
+from apps.indicators.importers.common import IndicatorImporter, Workbook, official_limits
 from apps.indicators.importers.ofsted import OfstedImporter
 from apps.indicators.importers.revenue_outturn import RevenueOutturnImporter
 from apps.indicators.importers.ro_timeseries import (
@@ -38,7 +38,7 @@ KNOWN = (
 def importer_for(path: Path) -> type[IndicatorImporter]:
     """The importer class for a file, from what it holds; refuses what it does not recognise."""
     path = Path(path)
-    kind = sniff(path)
+    kind = sniff(path, official_limits())
     if kind == "csv":
         with open(path, "rb") as handle:
             first = decode_text(handle.read(200_000)).splitlines()[:1]

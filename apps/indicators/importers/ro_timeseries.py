@@ -23,6 +23,7 @@ from apps.indicators.importers.common import (
     Parsed,
     end_of_month_after,
     financial_year,
+    official_limits,
     read_number,
     read_rules,
 )
@@ -45,7 +46,7 @@ class RevenueOutturnTimeSeriesImporter(IndicatorImporter):
     source_name = "revenue_outturn"
 
     def parse(self) -> Parsed:
-        kind = sniff(self.path)
+        kind = sniff(self.path, official_limits())
         if kind != "csv":
             raise self.problem(f"a {kind} workbook where the time-series CSV was expected")
         text = decode_text(self.path.read_bytes())

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.core.importers import ImportProblem
+from apps.core.importers import ImportProblem, add_limit_options, limits_from_options
 from apps.indicators.importers.detect import KNOWN, import_detected
 
 
@@ -15,10 +15,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path, help="files as downloaded")
+        add_limit_options(parser)
 
     def handle(self, *args: Any, paths: list[Path], **options: Any) -> None:
         try:
-            report = import_detected(paths)
+            with limits_from_options(options):
+                report = import_detected(paths)
         except ImportProblem as problem:
             raise CommandError(f"Import refused, nothing changed. {problem}") from problem
         for line in report.lines():

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.core.importers import ImportProblem
+from apps.core.importers import ImportProblem, add_limit_options, limits_from_options
 from apps.indicators.services.refresh import (
     RefreshError,
     default_folder,
@@ -37,6 +37,7 @@ class Command(BaseCommand):
             action="store_true",
             help="queue it as a background job (watch it on /jobs/) instead of waiting",
         )
+        add_limit_options(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         folder = options["dir"] or default_folder()
@@ -47,12 +48,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Queued as job {job.pk} ({job.status}); follow it on /jobs/")
             return
         try:
-            result = refresh(
-                folder,
-                api=options["api"],
-                only=options["only"],
-                progress=not options["no_progress"],
-            )
+            with limits_from_options(options):
+                result = refresh(
+                    folder,
+                    api=options["api"],
+                    only=options["only"],
+                    progress=not options["no_progress"],
+                )
         except RefreshError as problem:
             raise CommandError(f"Refresh stopped, nothing imported. {problem}") from problem
         except ImportProblem as problem:
