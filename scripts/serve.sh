@@ -17,6 +17,7 @@ export HTTPS=${HTTPS:-false}  # plain http on 127.0.0.1; set HTTPS=true behind a
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-$HOST,localhost,127.0.0.1}
 uv run nlb migrate --no-input -v 0
 uv run nlb collectstatic --no-input -v 0
+uv run nlb recover_jobs  # jobs a killed worker left running: retried or failed
 uv run nlb warm_cache  # the daily pages' results into the shared cache (seconds when already there)
 uv run nlb db_worker --no-reload --queue-name '*' &
 worker=$!

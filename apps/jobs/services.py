@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import TaskContext, task
@@ -18,6 +20,8 @@ from apps.jobs.models import Job
 logger = logging.getLogger("nlb.jobs")
 
 RETRY_DELAY = timedelta(seconds=10)  # times the attempt number: 10 s, 20 s, 30 s, ...
+HEARTBEAT = timedelta(seconds=30)  # a worker marks its running job alive this often
+STALLED_AFTER = timedelta(minutes=5)  # a running job unmarked this long: its worker is gone
 
 
 class JobRefused(Exception):
@@ -112,10 +116,70 @@ def run_job(context: TaskContext, job_id: int) -> None:
         logger.warning("job=%s missing; queue entry dropped", job_id)
         return
     worker = (context.task_result.worker_ids or ["?"])[-1]
-    _run(job, worker=str(worker)[:64])
+    recover_stalled()  # a job left "running" by a worker that was killed: retry or fail it
+    _run(job, worker=str(worker)[:64], heartbeat=not transaction.get_connection().in_atomic_block)
 
 
-def _run(job: Job, worker: str) -> None:
+def recover_stalled(now=None) -> list[Job]:
+    """Jobs still "running" whose worker has not marked them alive for STALLED_AFTER (killed,
+    machine restarted): queued again if attempts remain, else failed, saying so. Each worker
+    runs this before each job; `nlb recover_jobs` runs it by hand or from a timer."""
+    now = now or timezone.now()
+    recovered = []
+    with transaction.atomic():
+        stalled = Job.objects.select_for_update(skip_locked=True).filter(
+            status=Job.Status.RUNNING, updated__lt=now - STALLED_AFTER
+        )
+        for job in stalled:
+            minutes = round((now - job.updated).total_seconds() / 60)
+            cause = (
+                f"its worker ({job.worker or 'unknown'}) stopped during attempt {job.attempts} "
+                f"(no sign of life for {minutes} min: killed or restarted?)"
+            )
+            _abandon_queue_entry(job, cause)
+            if job.attempts < job.max_attempts:
+                job.status = Job.Status.QUEUED
+                job.message = f"Attempt {job.attempts} lost: {cause}; retrying"[:300]
+                job.save(update_fields=["status", "message", "updated"])
+                logger.warning("job=%s stalled; queued again: %s", job.pk, cause)
+                _enqueue(job)
+            else:
+                job.status, job.finished = Job.Status.FAILED, now
+                job.message = f"Failed: {cause}"[:300]
+                job.save(update_fields=["status", "finished", "message", "updated"])
+                logger.error("job=%s stalled; failed: %s", job.pk, cause)
+            recovered.append(job)
+    return recovered
+
+
+def _abandon_queue_entry(job: Job, cause: str) -> None:
+    """The lost attempt's queue entry, still "running" in the queue's table, is marked failed so
+    that `nlb prune_db_task_results` clears it like any finished entry."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    if not job.task_id:
+        return
+    try:
+        entry = DBTaskResult.objects.filter(pk=job.task_id, status=TaskResultStatus.RUNNING).first()
+    except (ValueError, ValidationError):  # not an id of the database backend's queue
+        return
+    if entry is not None:
+        entry.set_failed(RuntimeError(cause))
+
+
+def _beat(job_id: int, stop: threading.Event) -> None:
+    """Mark a running job alive every HEARTBEAT until stopped (own thread, own connection)."""
+    try:
+        while not stop.wait(HEARTBEAT.total_seconds()):
+            Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(updated=timezone.now())
+    except Exception:  # noqa: BLE001 - a missed beat must never break the job itself
+        logger.warning("job=%s heartbeat failed", job_id, exc_info=True)
+    finally:
+        connections.close_all()  # this thread's connections only
+
+
+def _run(job: Job, worker: str, heartbeat: bool = False) -> None:
     now = timezone.now()
     job.status, job.worker, job.attempts = Job.Status.RUNNING, worker, job.attempts + 1
     job.started = job.started or now
@@ -123,6 +187,9 @@ def _run(job: Job, worker: str) -> None:
         status=job.status, worker=worker, attempts=job.attempts, started=job.started, updated=now
     )
     logger.info("job=%s label=%r attempt=%s worker=%s", job.pk, job.label, job.attempts, worker)
+    stop = threading.Event()
+    if heartbeat:  # on a worker: keep the job marked alive however long it runs silently
+        threading.Thread(target=_beat, args=(job.pk, stop), daemon=True).start()
     try:
         function = import_string(job.function)
         outcome = function(job, **job.arguments)
@@ -133,6 +200,8 @@ def _run(job: Job, worker: str) -> None:
         failure, job.error = exc, traceback.format_exc()
     else:
         failure = None
+    finally:
+        stop.set()
     if failure is not None:  # handled outside `except`, so a retry's traceback stands alone
         _failed(job, failure)
         return

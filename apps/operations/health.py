@@ -13,7 +13,6 @@ from django.db import connection
 from django.utils import timezone
 
 QUEUE_WAIT_WARNING = timedelta(minutes=10)  # a ready job this old: is any worker running?
-STALLED_AFTER = timedelta(minutes=30)  # a running job silent this long: its worker died?
 
 
 def database() -> dict:
@@ -35,6 +34,7 @@ def queue() -> dict:
     from django_tasks_db.models import DBTaskResult
 
     from apps.jobs.models import Job
+    from apps.jobs.services import STALLED_AFTER
 
     now = timezone.now()
     try:
@@ -58,7 +58,10 @@ def queue() -> dict:
     if waiting:
         report["warning"] = "jobs have waited over 10 minutes: is `nlb db_worker` running?"
     elif report["stalled"]:
-        report["warning"] = "running jobs have not reported for 30 minutes: did a worker die?"
+        report["warning"] = (
+            "running jobs' workers have not marked them alive for 5 minutes: did a worker die? "
+            "The next job a worker takes retries or fails them (or `nlb recover_jobs`)"
+        )
     return report
 
 
