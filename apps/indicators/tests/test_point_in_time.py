@@ -109,3 +109,21 @@ def test_an_empty_table_gives_empty_frames_with_the_contract_columns():
             "text_value",
             "published",
         ]
+
+
+def test_a_few_councils_read_alone_give_what_the_whole_table_gives(two_years):
+    """A few councils asked for before the whole table is in memory are read alone from the
+    database; the answer is exactly what the whole cached table gives."""
+    from apps.indicators.services import point_in_time
+
+    few = [CAMBS, "E09000008", "E08000025", "E99999999"]  # the last: no such council
+    day = dt.date(2019, 1, 1)
+    point_in_time.invalidate_cache()
+    alone = (observations_known_on(day, None, few), latest_known_on(day, None, few))
+    assert point_in_time._cache["frame"] is None  # the whole table was not read
+    assert len(alone[0]) > 100 and set(alone[0]["gss_code"]) == set(few[:3])
+    point_in_time.all_observations()
+    whole = (observations_known_on(day, None, few), latest_known_on(day, None, few))
+    for a, b in zip(alone, whole, strict=True):
+        assert a.equals(b)
+        assert list(a.dtypes) == list(b.dtypes)
