@@ -6,6 +6,7 @@ import itself is `services.importing.OfflineResponseImporter`, the same the CLI 
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from django.core.files.storage import default_storage
@@ -17,6 +18,7 @@ from apps.jobs.models import Job
 from apps.jobs.services import JobRefused, background
 
 UPLOAD_FOLDER = "imports/consultation-responses"
+NOTHING_IMPORTED = "Nothing was imported: fix the file and upload it again."
 
 
 def _responses_page(job: Job) -> str:
@@ -54,9 +56,9 @@ def import_responses(job: Job, consultation_id: int, stored: str, name: str) -> 
         try:
             counts = importer.run()
         except ImportProblem as problem:
-            raise JobRefused(
-                f"{problem}. Nothing was imported: fix the file and upload it again."
-            ) from problem
+            raise JobRefused(f"{problem}. {NOTHING_IMPORTED}") from problem
+        except csv.Error as exc:  # e.g. a cell over 131,072 characters (csv.field_size_limit)
+            raise JobRefused(f"{name}: {uploads.csv_error_text(exc)}. {NOTHING_IMPORTED}") from exc
     finally:
         default_storage.delete(stored)
     summary = ", ".join(f"{value:,} {key}" for key, value in counts.items())

@@ -326,10 +326,28 @@ def csv_rows(path: Path, name: str, limits: Limits = DEFAULT) -> list[list[str]]
     return list(bounded_rows(csv.reader(io.StringIO(text, newline="")), name, limits))
 
 
+def csv_error_text(exc: csv.Error) -> str:
+    """What a csv module error means for the person who made the file."""
+    if "field larger than field limit" in str(exc):
+        return (
+            f"a cell is longer than {csv.field_size_limit():,} characters, the most a CSV cell "
+            "may hold here; shorten it (or is a quote character left unclosed?)"
+        )
+    return f"not readable as CSV ({exc})"
+
+
 def bounded_rows(reader: Iterator[list[str]], name: str, limits: Limits) -> Iterator[list[str]]:
     """The reader's rows, refused (naming the file, and row and column) past the row or column
     limit or at a cell holding a NUL character."""
-    for number, cells in enumerate(reader, start=1):
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # e.g. a cell over csv.field_size_limit() (131,072 characters)
+            raise ImportProblem(name, csv_error_text(exc), row=number + 1) from exc
+        number += 1
         if number > limits.max_rows + 1:
             raise ImportProblem(
                 name,

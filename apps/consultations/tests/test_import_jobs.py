@@ -202,3 +202,17 @@ def test_a_worker_process_imports_a_large_upload_reporting_progress(
     assert [p for p, _ in seen] == sorted(p for p, _ in seen)  # progress never goes back
     assert Response.objects.filter(consultation=consultation).count() == 60_000
     assert stored_files(media) == []
+
+
+def test_a_cell_over_the_csv_field_limit_fails_the_job_in_words(
+    client, tmp_path, closed, make_user, media
+):
+    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
+    data = rows(closed)
+    data[1][-1] = "y" * 200_000  # a free-text answer beyond csv.field_size_limit()
+    upload(client, closed, write_csv(tmp_path, data))
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED and job.error == ""
+    assert job.message.startswith("offline.csv: a cell is longer than 131,072 characters")
+    assert job.message.endswith("Nothing was imported: fix the file and upload it again.")
+    assert Response.objects.count() == 0

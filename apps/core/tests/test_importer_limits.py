@@ -115,3 +115,11 @@ def test_an_operator_allows_a_larger_file_for_one_run(tmp_path, settings, counci
     out = io.StringIO()
     call_command("import_peers", str(path), "--max-rows", "100", stdout=out)
     assert Peer.objects.filter(peer_ref__startswith="NEW").count() == 60
+
+
+def test_a_cell_over_the_csv_field_limit_is_named_not_a_traceback(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("peer_id,notes\nP1,short\nP2," + "y" * 200_000 + "\n")
+    assert "long.csv, row 3: a cell is longer than 131,072 characters" in refusal(
+        lambda: list(read_csv_rows(path, ["peer_id"]))
+    )
