@@ -3,13 +3,22 @@ import { initAll } from '/static/govuk/govuk-frontend.min.js'
 // Every data table scrolls sideways inside its own labelled, focusable region, so the page
 // itself never does on a phone. Templates may wrap a table themselves (includes/table_scroll);
 // this catches the rest, and tables that htmx swaps in later.
+let captions = 0
+
 function makeRegion (region) {
   region.classList.add('nlb-table-scroll')
   if (!region.hasAttribute('role')) region.setAttribute('role', 'region')
   if (!region.hasAttribute('tabindex')) region.setAttribute('tabindex', '0')
-  // A short name of its own: the table inside is named by its caption.
+  // Named by its table's caption, so a page with several tables lists regions people can tell
+  // apart; a table without a caption gets a generic name.
   if (!region.hasAttribute('aria-label') && !region.hasAttribute('aria-labelledby')) {
-    region.setAttribute('aria-label', 'Scrollable table')
+    const caption = region.querySelector('caption')
+    if (caption && caption.textContent.trim()) {
+      if (!caption.id) caption.id = 'nlb-caption-' + (++captions)
+      region.setAttribute('aria-labelledby', caption.id)
+    } else {
+      region.setAttribute('aria-label', 'Scrollable table')
+    }
   }
 }
 
@@ -22,9 +31,9 @@ function wrapTables (root) {
     if (firstRow && firstRow.children.length >= 4) table.classList.add('nlb-table--wide')
     if (table.closest('.nlb-table-scroll')) return
     const region = document.createElement('div')
-    makeRegion(region)
     table.parentNode.insertBefore(region, table)
     region.appendChild(table)
+    makeRegion(region)
   })
 }
 
