@@ -354,6 +354,13 @@ class Response(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    row_key = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="Offline imports: hash of the row's content and its occurrence in the file "
+        "(a re-import skips rows already imported)",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -363,6 +370,7 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-created"]
+        indexes = [models.Index(fields=["consultation", "row_key"])]
 
     def __str__(self) -> str:
         return f"Response {self.reference}"

@@ -4,25 +4,33 @@ Columns are found by header, in any order (case and surrounding spaces ignored):
 - `received` (required): date the response reached us (YYYY-MM-DD or DD/MM/YYYY); after the
   closing date the response is kept and flagged late;
 - `reference` (optional): an existing reference is skipped, so re-importing a file is harmless;
+  rows without one are recognised by their row key (content plus occurrence in the file,
+  `RowKeys`), so identical rows from different people are all kept while a second import of
+  the same file, or of a later export holding more rows, skips those already imported;
 - `respondent type` (individual / organisation), `organisation`, `group` (stakeholder group, code
   or label), `name`, `email`, `consent to publish` (yes / no);
 - `Q<n>` per question: for choice questions the option text (several joined by `;`), for free
   text the answer; `Q<n> text` holds the free text of a choice-plus-text question.
-Any problem refuses the whole file, naming row and column; nothing is half-imported.
+Rows are checked and inserted in one streamed pass (a million rows never sit in memory), in one
+transaction: any problem refuses the whole file, naming row and column; nothing is half-imported.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from django.db import transaction
 from django.utils import timezone
 
+from apps.consultations.analysis.campaigns import template_key
 from apps.consultations.models import (
     Answer,
     Channel,
@@ -88,6 +96,8 @@ class OfflineResponseImporter(BaseImporter):
         self.user = user
         self.display_name = name or Path(path).name
         self.sheet: str | None = None
+        self._dates: dict[str, dt.date] = {}  # parsed date cells (a file repeats few dates)
+        self._latest_day = timezone.localdate() + dt.timedelta(days=1)
 
     def problem(self, message: str, **where: Any):
         problem = super().problem(message, sheet=self.sheet, **where)
@@ -182,10 +192,7 @@ class OfflineResponseImporter(BaseImporter):
             raise self.problem("no responses in the file", row=2)
         return count
 
-    def rows(self) -> Iterator[ParsedRow]:
-        """The file's rows, validated one at a time (a problem names its row and column)."""
-        header, body = self.read_table()
-        questions = {q.number: q for q in self.consultation.questions.all()}
+    def _columns(self, header: list[str], questions: dict) -> dict[str, int]:
         columns: dict[str, int] = {}
         for i, name in enumerate(header):
             if not name:
@@ -207,20 +214,35 @@ class OfflineResponseImporter(BaseImporter):
             columns[name] = i
         if "received" not in columns:
             raise self.problem("header lacks the required column 'received'", row=1)
+        return columns
+
+    def rows(self) -> Iterator[ParsedRow]:
+        """The file's rows, validated one at a time (a problem names its row and column)."""
+        header, body = self.read_table()
+        questions = {q.number: q for q in self.consultation.questions.all()}
+        columns = self._columns(header, questions)
+        # per question column: (cell index, column name, question, takes text, options)
+        plans = []
+        for col, index in columns.items():
+            match = QUESTION_COLUMN.match(col)
+            if match:
+                question = questions[int(match.group(1))]
+                wants_text = bool(match.group(2)) or question.kind == QuestionKind.FREE_TEXT
+                options = {o.lower(): o for o in question.choices}
+                plans.append((index, col, question, wants_text, options))
         groups = {g.value: g.value for g in StakeholderGroup} | {
             g.label.lower(): g.value for g in StakeholderGroup
         }
         seen_refs: set[str] = set()
         for number, values in body:
 
-            def cell(col: str, values=values) -> Any:
-                return values[columns[col]] if col in columns else None
-
-            def text(col: str, cell=cell) -> str:
-                value = cell(col)
+            def text(col: str, values=values) -> str:
+                value = values[columns[col]] if col in columns else None
                 return "" if value is None else str(value).strip()
 
-            fields: dict[str, Any] = {"received_at": self._date(cell("received"), number)}
+            fields: dict[str, Any] = {
+                "received_at": self._date(values[columns["received"]], number)
+            }
             ref = text("reference")
             if ref:
                 if len(ref) > 20:
@@ -275,16 +297,12 @@ class OfflineResponseImporter(BaseImporter):
                 )
             fields["consent_to_publish"] = consent in YES
             row = ParsedRow(number, fields)
-            for col in columns:
-                match = QUESTION_COLUMN.match(col)
-                if not match:
-                    continue
-                question = questions[int(match.group(1))]
-                value = text(col)
+            for index, col, question, wants_text, options in plans:
+                raw = values[index]
+                value = "" if raw is None else str(raw).strip()
                 if not value:
                     continue
                 answer = row.answers.setdefault(question.pk, {"choices": [], "text": ""})
-                wants_text = match.group(2) or question.kind == QuestionKind.FREE_TEXT
                 if wants_text:
                     if not question.has_text:
                         raise self.problem(
@@ -292,7 +310,6 @@ class OfflineResponseImporter(BaseImporter):
                         )
                     answer["text"] = value
                     continue
-                options = {o.lower(): o for o in question.choices}
                 chosen = [v.strip() for v in value.split(";") if v.strip()]
                 if question.kind != QuestionKind.MULTIPLE and len(chosen) > 1:
                     raise self.problem(
@@ -318,31 +335,46 @@ class OfflineResponseImporter(BaseImporter):
             day = value
         else:
             raw = str(value or "").strip()
-            day = None
-            for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"):
-                try:
-                    day = dt.datetime.strptime(raw, fmt).date()
-                    break
-                except ValueError:
-                    continue
+            day = self._dates.get(raw)
             if day is None:
-                raise self.problem(
-                    f"{raw!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)"
-                    if raw
-                    else "the date received is missing",
-                    row=row,
-                    column="received",
-                )
-        if day > timezone.localdate() + dt.timedelta(days=1):
+                for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"):
+                    try:
+                        day = dt.datetime.strptime(raw, fmt).date()
+                        break
+                    except ValueError:
+                        continue
+                if day is None:
+                    raise self.problem(
+                        f"{raw!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)"
+                        if raw
+                        else "the date received is missing",
+                        row=row,
+                        column="received",
+                    )
+                if len(self._dates) < 10_000:  # a consultation spans a few hundred days
+                    self._dates[raw] = day
+        if day > self._latest_day:
             raise self.problem(f"{day:%d/%m/%Y} is in the future", row=row, column="received")
         return start_of_day_london(day)
 
-    # Writing -----------------------------------------------------------------------------
-    def write(self, parsed: int) -> dict[str, int]:
-        """Insert the checked rows, read again from the file, in bulk batches of `BATCH`."""
-        created = skipped = late = 0
+    # Writing (the same single pass: a problem in any row rolls back the whole file) ----------
+    def run(self) -> dict[str, int]:
+        """Check and insert every row in one streamed pass, inside one transaction: a problem in
+        any row refuses the file and leaves the database as it was."""
+        with transaction.atomic():
+            counts = self.write(None)
+            if counts["rows read"] == 0:
+                raise self.problem("no responses in the file", row=2)
+        del counts["rows read"]
+        return counts
+
+    def write(self, parsed: int | None) -> dict[str, int]:
+        """Insert the rows (validated as they stream in) in bulk batches of `BATCH`, skipping rows
+        imported before: by reference, else by row key (see `RowKeys`)."""
+        created = skipped = late = read = 0
         now = timezone.now()
         closes_at = self.consultation.closes_at
+        keys = RowKeys()
         batch: list[tuple[Response, ParsedRow]] = []
 
         def flush() -> tuple[int, int, int]:
@@ -351,11 +383,26 @@ class OfflineResponseImporter(BaseImporter):
             existing = set(
                 Response.objects.filter(reference__in=refs).values_list("reference", flat=True)
             )
-            keep = [(resp, row) for resp, row in batch if row.fields["reference"] not in existing]
-            Response.objects.bulk_create([resp for resp, _ in keep])
+            existing |= set(
+                Response.objects.filter(
+                    consultation=self.consultation, row_key__in=[resp.row_key for resp, _ in batch]
+                ).values_list("row_key", flat=True)
+            )
+            keep = [
+                (resp, row)
+                for resp, row in batch
+                if row.fields["reference"] not in existing and resp.row_key not in existing
+            ]
+            Response.objects.bulk_create([resp for resp, _ in keep], batch_size=BATCH)
             Answer.objects.bulk_create(
                 [
-                    Answer(response=resp, question_id=qid, **answer)
+                    Answer(
+                        response=resp,
+                        question_id=qid,
+                        # the campaign key, computed here once (campaigns.detect groups by it)
+                        text_key=template_key(answer["text"]) if answer["text"] else None,
+                        **answer,
+                    )
                     for resp, row in keep
                     for qid, answer in row.answers.items()
                 ],
@@ -366,6 +413,7 @@ class OfflineResponseImporter(BaseImporter):
             return len(keep), sum(resp.is_late for resp, _ in keep), skipped_now
 
         for row in self.rows():
+            read += 1
             fields = dict(row.fields)
             if not fields["reference"]:
                 del fields["reference"]
@@ -375,19 +423,95 @@ class OfflineResponseImporter(BaseImporter):
                 entered_by=self.user,
                 submitted_at=now,
                 is_late=fields["received_at"] > closes_at,
+                row_key=keys.key(row),
                 **fields,
             )
             batch.append((response, row))
             if len(batch) >= BATCH:
                 counts = flush()
                 created, late, skipped = created + counts[0], late + counts[1], skipped + counts[2]
-                if self.progress and created % PROGRESS_EVERY < BATCH:
-                    self.progress("Imported", created + skipped)
+                if self.progress and read % PROGRESS_EVERY < BATCH:
+                    self.progress("Imported", read)
         if batch:
             counts = flush()
             created, late, skipped = created + counts[0], late + counts[1], skipped + counts[2]
+        if self.progress:
+            self.progress("Imported", read)
         return {
             "responses imported": created,
             "late (kept, flagged)": late,
             "already imported (skipped)": skipped,
+            "rows read": read,
         }
+
+
+class RowKeys:
+    """Row keys that make re-importing a file (or a later export holding more rows) harmless.
+
+    A row's key is a 64-bit hash of its content as read (date, reference, respondent, answers)
+    and the number of earlier rows in the same file with the same content: two identical rows
+    from two people (campaign copies) get keys ...-0 and ...-1 and are both kept, while
+    importing the file again meets the same keys and skips the rows. Memory stays small for a
+    million rows: counts live in a sorted numpy array (12 bytes per distinct row) with a small
+    dict of recent hashes merged into it."""
+
+    MERGE_AT = 65_536
+
+    def __init__(self) -> None:
+        self.hashes = np.empty(0, dtype=np.uint64)
+        self.counts = np.empty(0, dtype=np.uint32)
+        self.recent: dict[int, int] = {}
+
+    @staticmethod
+    def content(row: ParsedRow) -> int:
+        f = row.fields
+        parts = [
+            f["received_at"].date().isoformat(),
+            f["reference"],
+            f["respondent_type"],
+            f["organisation"],
+            f["group"],
+            f["name"],
+            f["email"],
+            "y" if f["consent_to_publish"] else "n",
+        ]
+        for qid in sorted(row.answers):
+            answer = row.answers[qid]
+            parts += [str(qid), "\x1f".join(answer["choices"]), answer["text"]]
+        digest = hashlib.blake2b("\x1e".join(parts).encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big")
+
+    def seen(self, content: int) -> int:
+        """How many times `content` was seen before; records this sighting."""
+        before = self.recent.get(content)
+        if before is None:
+            before = 0
+            if len(self.hashes):
+                at = int(np.searchsorted(self.hashes, np.uint64(content)))
+                if at < len(self.hashes) and int(self.hashes[at]) == content:
+                    before = int(self.counts[at])
+        self.recent[content] = before + 1
+        if len(self.recent) >= self.MERGE_AT:
+            self._merge()
+        return before
+
+    def _merge(self) -> None:
+        hashes = np.concatenate(
+            [self.hashes, np.fromiter(self.recent, dtype=np.uint64, count=len(self.recent))]
+        )
+        counts = np.concatenate(
+            [
+                self.counts,
+                np.fromiter(self.recent.values(), dtype=np.uint32, count=len(self.recent)),
+            ]
+        )
+        order = np.argsort(hashes, kind="stable")  # an old count precedes its update
+        hashes, counts = hashes[order], counts[order]
+        last = np.ones(len(hashes), dtype=bool)
+        last[:-1] = hashes[1:] != hashes[:-1]
+        self.hashes, self.counts = hashes[last], counts[last]
+        self.recent.clear()
+
+    def key(self, row: ParsedRow) -> str:
+        content = self.content(row)
+        return f"{content:016x}-{self.seen(content)}"

@@ -195,3 +195,67 @@ def test_export_csv_and_xlsx(client, tmp_path, closed, make_user):
     xlsx = client.get(reverse("consultations:export_xlsx", args=[closed.slug])).content
     sheet = load_workbook(io.BytesIO(xlsx))["Responses"]
     assert sheet.max_row == 4 and sheet["A1"].value == "reference"
+
+
+def _unreferenced(consultation, texts: list[str]) -> list[list[str]]:
+    """Rows without a reference, one per text (same date and respondent type)."""
+    day = (consultation.opens_on + dt.timedelta(days=3)).isoformat()
+    return [[day, "", "individual", "", "", "no", "", "", "", "", t] for t in texts]
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_xlsx])
+def test_identical_rows_are_all_kept_but_a_reimport_skips_them(tmp_path, closed, writer):
+    """Issue 14.8: identical rows without a reference are campaign copies (all kept); importing
+    the same file again, or a later export holding more rows, adds only the new rows."""
+    copy = "Keep peers at the heart of sector-led help."
+    first = writer(tmp_path, _unreferenced(closed, [copy, copy, copy, "Fund districts."]))
+    counts = OfflineResponseImporter(first, closed).run()
+    assert counts["responses imported"] == 4
+    assert Response.objects.filter(answers__text=copy).count() == 3
+
+    again = OfflineResponseImporter(first, closed).run()
+    assert again["responses imported"] == 0 and again["already imported (skipped)"] == 4
+    assert Response.objects.count() == 4
+
+    # a superset re-export, in another order: two more copies and one new answer
+    superset = _unreferenced(closed, ["Too much inspection.", copy, copy, "Fund districts."])
+    superset += _unreferenced(closed, [copy, copy, copy])
+    later = writer(tmp_path, superset)
+    counts = OfflineResponseImporter(later, closed).run()
+    assert counts["responses imported"] == 3 and counts["already imported (skipped)"] == 4
+    assert Response.objects.filter(answers__text=copy).count() == 5
+    assert Response.objects.filter(answers__text="Fund districts.").count() == 1
+
+
+def test_rows_differing_in_any_field_are_not_taken_for_an_earlier_import(tmp_path, closed):
+    OfflineResponseImporter(
+        write_csv(tmp_path, _unreferenced(closed, ["Same words."])), closed
+    ).run()
+    other_day = _unreferenced(closed, ["Same words."])
+    other_day[0][0] = (closed.opens_on + dt.timedelta(days=4)).isoformat()
+    counts = OfflineResponseImporter(write_csv(tmp_path, other_day), closed).run()
+    assert counts["responses imported"] == 1 and counts["already imported (skipped)"] == 0
+
+
+def test_row_keys_count_occurrences_across_merges():
+    from apps.consultations.services.importing import RowKeys
+
+    keys = RowKeys()
+    keys.MERGE_AT = 3  # merge often: counts must survive the sorted-array merge
+    sightings = [5, 7, 5, 2**64 - 1, 9, 5, 7, 2**64 - 1, 11, 5]
+    seen = [keys.seen(h) for h in sightings]
+    assert seen == [0, 0, 1, 0, 0, 2, 1, 1, 0, 3]
+
+
+def test_bad_row_after_many_good_ones_leaves_nothing_stored(tmp_path, closed):
+    """Rows are inserted as they stream in; a problem near the end still rolls back them all."""
+    from apps.consultations.services.importing import BATCH
+
+    data = _unreferenced(closed, [f"Answer number {i}." for i in range(BATCH * 2 + 5)])
+    data[-2][0] = "31/02/2026"
+    path = write_csv(tmp_path, data)
+    with pytest.raises(ImportProblem) as caught:
+        OfflineResponseImporter(path, closed).run()
+    assert caught.value.row == len(data) and caught.value.column == "received"
+    assert "offline.csv" in str(caught.value)
+    assert Response.objects.count() == 0
