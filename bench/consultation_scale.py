@@ -118,16 +118,42 @@ def stand_in_coder(text: str) -> list[str]:
     return [t for t, phrases in TOPICS.items() if any(p in low for p in phrases)]
 
 
+def fresh_postgres(url: str) -> None:
+    """Drop and create the bench's own PostgreSQL database (never a shared one)."""
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    name = urlparse(url).path.lstrip("/")
+    if not name.startswith("nlb_bench"):
+        raise SystemExit("the bench's PostgreSQL database name must start with nlb_bench")
+    admin = urlparse(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument("--campaign-share", type=float, default=0.3)
     parser.add_argument("--import-and-group-only", action="store_true")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run on PostgreSQL: this database is dropped and created afresh "
+        "(e.g. postgres://postgres@127.0.0.1:5432/nlb_bench_scale); default: a new SQLite file",
+    )
     args = parser.parse_args()
     n = args.responses
 
     folder = Path(tempfile.mkdtemp())
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench-consultations.sqlite3'}"
+    if args.postgres:
+        fresh_postgres(args.postgres)
+        os.environ["DATABASE_URL"] = args.postgres
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench-consultations.sqlite3'}"
+    print(f"database: {os.environ['DATABASE_URL'].split(':')[0]}; load {os.getloadavg()}")
     os.environ["DJANGO_SETTINGS_MODULE"] = "nlb.settings.test"
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
     import django

@@ -73,7 +73,10 @@ def group_templates(
     # recall first: the index looks for candidates well below the threshold (a missed candidate
     # splits a campaign; a false one is only an extra similarity check)
     lsh = MinHashLSH(threshold=max(0.15, threshold - 0.15), num_perm=NUM_PERM, weights=(0.1, 0.9))
-    leaders: dict[int, LeanMinHash] = {}
+    # leaders' signatures as rows of one matrix (doubling as it fills): a text's similarity to
+    # all its candidate leaders is one vectorised comparison, not a Python call per candidate
+    signatures_of_leaders = np.empty((1024, NUM_PERM), dtype=np.uint64)
+    leader_text: list[int] = []
     for start in range(0, n, chunk):
         block = [normalise_strict(t) for t in distinct_texts[start : start + chunk]]
         wanted = [i for i, key in enumerate(block) if len(key.split()) >= MIN_TEMPLATE_WORDS]
@@ -81,16 +84,22 @@ def group_templates(
         for i, signature in zip(wanted, signatures, strict=True):
             index = start + i
             lean = LeanMinHash(signature)
-            best, best_similarity = None, threshold
-            for leader in lsh.query(lean):
-                similarity = lean.jaccard(leaders[leader])
-                if similarity >= best_similarity:
-                    best, best_similarity = leader, similarity
-            if best is None:
-                lsh.insert(index, lean)
-                leaders[index] = lean
-            else:
-                group[index] = best
+            candidates = lsh.query(lean)
+            if candidates:
+                rows = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+                similarity = (signatures_of_leaders[rows] == lean.hashvalues).mean(axis=1)
+                best = int(np.argmax(similarity))  # ties: any of the equally similar leaders
+                if similarity[best] >= threshold:
+                    group[index] = leader_text[rows[best]]
+                    continue
+            row = len(leader_text)
+            if row == len(signatures_of_leaders):
+                signatures_of_leaders = np.vstack(
+                    [signatures_of_leaders, np.empty_like(signatures_of_leaders)]
+                )
+            signatures_of_leaders[row] = lean.hashvalues
+            leader_text.append(index)
+            lsh.insert(row, lean)
         if progress:
             progress(min(n, start + chunk), n)
     return group

@@ -24,6 +24,9 @@ from sklearn.preprocessing import normalize
 DIMS = 512
 CHUNK = 2000  # texts per worker task
 PARALLEL_FROM = 4000  # distinct texts; below this one process is faster than starting workers
+# An answer's meaning is read from its first 2,000 characters (about 350 words): the encoder's
+# cost grows with length, and a few very long submissions must not hold up a consultation.
+MAX_CHARS = 2000
 _ENCODER = None
 
 
@@ -40,7 +43,7 @@ def _encode_chunk(texts: list[str]) -> np.ndarray:
     out = np.zeros((len(texts), DIMS), dtype=np.float32)
     present = [i for i, t in enumerate(texts) if t.strip()]
     if present:
-        out[present] = _encoder().encode([texts[i] for i in present])
+        out[present] = _encoder().encode([texts[i][:MAX_CHARS] for i in present])
     return out
 
 
@@ -69,26 +72,29 @@ def encode_distinct(texts: Sequence[str], workers: int | None = None, progress=N
     """Embeddings of texts already known to be distinct (see `encode`)."""
     texts = list(texts)
     out = np.zeros((len(texts), DIMS), dtype=np.float32)
-    chunks = [(start, texts[start : start + CHUNK]) for start in range(0, len(texts), CHUNK)]
+    for start, vectors in encode_chunks(texts, workers=workers):
+        out[start : start + len(vectors)] = vectors
+        if progress:
+            progress(start + len(vectors), len(texts))
+    return out
+
+
+def encode_chunks(texts: Sequence[str], workers: int | None = None):
+    """Yield (start, vectors) for successive chunks of `texts`, in order, so a caller can store
+    each chunk as it arrives (memory stays one chunk per worker however many texts). One pool of
+    worker processes serves the whole sequence."""
+    texts = list(texts)
+    starts = range(0, len(texts), CHUNK)
     workers = default_workers() if workers is None else workers
-    done = 0
     if workers > 1 and len(texts) >= PARALLEL_FROM:
         # spawned (not forked) workers: safe inside a threaded web server or job worker
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = pool.map(_encode_chunk, [chunk for _, chunk in chunks])
-            for (start, chunk), vectors in zip(chunks, results, strict=True):
-                out[start : start + len(chunk)] = vectors
-                done += len(chunk)
-                if progress:
-                    progress(done, len(texts))
-        return out
-    for start, chunk in chunks:
-        out[start : start + len(chunk)] = _encode_chunk(chunk)
-        done += len(chunk)
-        if progress:
-            progress(done, len(texts))
-    return out
+            results = pool.map(_encode_chunk, (texts[s : s + CHUNK] for s in starts))
+            yield from zip(starts, results, strict=True)
+        return
+    for start in starts:
+        yield start, _encode_chunk(texts[start : start + CHUNK])
 
 
 def combine(

@@ -82,7 +82,10 @@ class Vectoriser:
         return normalize(sp.hstack(blocks, format="csr"))
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return self.fit(texts).transform(texts)
+        """The same matrix as `fit(texts).transform(texts)`, analysing each text once."""
+        texts = _as_text_list(texts)
+        blocks = [self.word.fit_transform(texts), self.char.fit_transform(texts)]
+        return normalize(sp.hstack(blocks, format="csr"))
 
 
 def _as_text_list(texts: Sequence[str]) -> list[str]:

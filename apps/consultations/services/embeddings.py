@@ -16,7 +16,6 @@ from apps.consultations.analysis import embedding
 from apps.consultations.models import TextEmbedding
 
 QUERY_CHUNK = 900  # keys per IN (...) query: under every database's parameter limit
-SAVE_CHUNK = 5000
 
 
 def digest(text: str) -> str:
@@ -46,9 +45,10 @@ def ensure(texts: Sequence[str], progress: Callable[[int, int], None] | None = N
             )
         )
     missing = [k for k in keys if k not in known]
-    for start in range(0, len(missing), SAVE_CHUNK):
-        block = missing[start : start + SAVE_CHUNK]
-        vectors = embedding.encode_distinct([distinct[k] for k in block])
+    texts = [distinct[k] for k in missing]
+    del distinct
+    for start, vectors in embedding.encode_chunks(texts):  # stored chunk by chunk as they come
+        block = missing[start : start + len(vectors)]
         TextEmbedding.objects.bulk_create(
             [
                 TextEmbedding(digest=k, vector=v.astype(np.float16).tobytes())

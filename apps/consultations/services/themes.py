@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
@@ -38,6 +39,33 @@ def text_answers(question: Question) -> QuerySet[Answer]:
     )
 
 
+@dataclass
+class DistinctTexts:
+    """A question's answers read as (id, text) and folded onto their distinct texts: campaign
+    copies and other identical answers are vectorised, embedded, clustered and mapped once."""
+
+    answer_ids: list[int]  # every answer, by pk
+    row_of: np.ndarray  # per answer: its distinct text's index in `texts`
+    texts: list[str]
+
+    @classmethod
+    def of(cls, question: Question) -> DistinctTexts:
+        index: dict[str, int] = {}
+        answer_ids: list[int] = []
+        rows: list[int] = []
+        for pk, text in text_answers(question).values_list("pk", "text").iterator(10_000):
+            answer_ids.append(pk)
+            rows.append(index.setdefault(text, len(index)))
+        return cls(answer_ids, np.asarray(rows, dtype=np.int64), list(index))
+
+    def answers_of(self) -> list[list[int]]:
+        """Per distinct text, the ids of the answers that have it (in pk order)."""
+        out: list[list[int]] = [[] for _ in self.texts]
+        for pk, row in zip(self.answer_ids, self.row_of.tolist(), strict=True):
+            out[row].append(pk)
+        return out
+
+
 def themes_with_counts(question: Question) -> QuerySet[Theme]:
     return question.themes.annotate(
         answers_count=Count("assignments", distinct=True),
@@ -58,30 +86,35 @@ def _progress(job: AnalysisJob, percent: int, message: str = "") -> None:
 def run_discovery(
     question: Question, k: int | None = None, job: AnalysisJob | None = None
 ) -> AnalysisJob:
-    """Replace the unagreed proposed themes with fresh ones; agreed themes and person codes stay."""
+    """Replace the unagreed proposed themes with fresh ones; agreed themes and person codes stay.
+
+    Themes are found among the distinct texts (a campaign's copies count once); every answer
+    joins the theme of its text."""
     started = time.perf_counter()
     job = job or AnalysisJob.objects.create(question=question, kind="discovery")
     _progress(job, 5, "Reading answers")
-    answers = list(text_answers(question))
+    found = DistinctTexts.of(question)
+    n = len(found.answer_ids)
     coded = set(
         CodedAnswer.objects.filter(answer__question=question).values_list("answer_id", flat=True)
     )
-    texts = [a.text for a in answers]
-    _progress(job, 10, f"Embedding {len(answers)} answers (stored once)")
-    vectors = embeddings.vectors_for(texts)
-    _progress(job, 40, f"Finding themes in {len(answers)} answers")
-    proposed = engine.discover(texts, k=k, embeddings=vectors)
+    _progress(job, 10, f"Embedding {len(found.texts)} distinct texts of {n} answers (stored once)")
+    vectors = embeddings.vectors_for(found.texts)
+    _progress(job, 40, f"Finding themes in {n} answers")
+    proposed = engine.discover(found.texts, k=k, embeddings=vectors)
     _progress(job, 80, "Saving proposed themes")
     with transaction.atomic():
-        _save_proposed(question, answers, coded, proposed)
+        _save_proposed(question, found.answers_of(), coded, proposed)
     job.status, job.progress = AnalysisJob.Status.DONE, 100
     job.seconds = time.perf_counter() - started
-    job.message = f"{len(proposed)} themes proposed from {len(answers)} answers"
+    job.message = f"{len(proposed)} themes proposed from {n} answers"
     job.save()
     return job
 
 
-def _save_proposed(question: Question, answers: list[Answer], coded: set[int], proposed) -> None:
+def _save_proposed(
+    question: Question, answers_of: list[list[int]], coded: set[int], proposed
+) -> None:
     # A theme a person has used when coding counts as agreed: rediscovery never drops it.
     question.themes.filter(agreed=False, origin=ThemeOrigin.DISCOVERED).exclude(
         assignments__source=CodingSource.PERSON
@@ -93,14 +126,14 @@ def _save_proposed(question: Question, answers: list[Answer], coded: set[int], p
             keywords=", ".join(item.keywords)[:300],
             description=item.description,
         )
-        ThemeAssignment.objects.bulk_create(
-            [
-                ThemeAssignment(answer=answers[i], theme=theme, source=CodingSource.DISCOVERY)
-                for i in item.members
-                if answers[i].pk not in coded
-            ],
-            ignore_conflicts=True,
+        links = (
+            ThemeAssignment(answer_id=pk, theme=theme, source=CodingSource.DISCOVERY)
+            for i in item.members
+            for pk in answers_of[i]
+            if pk not in coded
         )
+        for chunk in _chunks(links, SAVE_BATCH):
+            ThemeAssignment.objects.bulk_create(chunk, ignore_conflicts=True)
 
 
 @transaction.atomic
@@ -187,40 +220,56 @@ def _current_codes(question: Question) -> dict[int, frozenset[str]]:
 
 
 def _mapper(question: Question):
-    answers = list(text_answers(question))
+    found = DistinctTexts.of(question)
     themes = list(question.themes.order_by("pk"))
     fingerprint = (
-        tuple(a.pk for a in answers),
-        hash(tuple(a.text for a in answers)),
+        len(found.answer_ids),
+        hash(tuple(found.answer_ids)),
+        hash(tuple(found.texts)),
+        hash(found.row_of.tobytes()),
         tuple(t.pk for t in themes),
     )
     codes = _current_codes(question)
+    # a text's codes: those a person gave any answer with that text (identical texts alike)
+    row_of = dict(zip(found.answer_ids, found.row_of.tolist(), strict=True))
+    row_codes: dict[int, frozenset[str]] = {}
+    for answer_id, theme_ids in codes.items():
+        if answer_id in row_of:
+            row = row_of[answer_id]
+            row_codes[row] = row_codes.get(row, frozenset()) | theme_ids
     with _MAPPERS_LOCK:
         cached = _MAPPERS.get(question.pk)
         if (
             cached is None
             or cached["fingerprint"] != fingerprint
-            or any(a not in codes for a in cached["applied"])
+            or any(r not in row_codes for r in cached["applied"])
         ):
-            texts = [a.text for a in answers]
             mapper = engine.Mapper(
-                texts, [str(t.pk) for t in themes], embeddings=embeddings.vectors_for(texts)
+                found.texts,
+                [str(t.pk) for t in themes],
+                embeddings=embeddings.vectors_for(found.texts),
             )
             cached = {"fingerprint": fingerprint, "mapper": mapper, "applied": {}}
             _MAPPERS[question.pk] = cached
         mapper = cached["mapper"]
-        index = {a.pk: i for i, a in enumerate(answers)}
-        for answer_id, theme_ids in codes.items():
-            if answer_id in index and cached["applied"].get(answer_id) != theme_ids:
-                mapper.add(index[answer_id], sorted(theme_ids))
-                cached["applied"][answer_id] = theme_ids
-    return mapper, answers, themes
+        for row, theme_ids in row_codes.items():
+            if cached["applied"].get(row) != theme_ids:
+                mapper.add(row, sorted(theme_ids))
+                cached["applied"][row] = theme_ids
+    return mapper, found, themes, codes
 
 
 def next_to_code(question: Question, k: int = 1) -> list[Answer]:
-    """The answers the mapper most wants a person to code next."""
-    mapper, answers, _ = _mapper(question)
-    return [answers[i] for i in mapper.next_to_code(k)]
+    """The answers the mapper most wants a person to code next (one per distinct text)."""
+    mapper, found, _, codes = _mapper(question)
+    answers_of = found.answers_of()
+    wanted = []
+    for row in mapper.next_to_code(k):
+        uncoded = [pk for pk in answers_of[row] if pk not in codes]
+        if uncoded:
+            wanted.append(uncoded[0])
+    by_pk = Answer.objects.select_related("response").in_bulk(wanted)
+    return [by_pk[pk] for pk in wanted]
 
 
 @dataclass
@@ -231,43 +280,69 @@ class MapResult:
 
 
 def map_rest(question: Question, job: AnalysisJob | None = None) -> MapResult:
-    """Map every answer no person coded to the agreed themes (multi-label)."""
+    """Map every answer no person coded to the agreed themes (multi-label). An answer whose text
+    a person coded on another answer gets that person's themes."""
     started = time.perf_counter()
     job = job or AnalysisJob.objects.create(question=question, kind="mapping")
     _progress(job, 5, "Learning from the coded answers")
-    mapper, answers, themes = _mapper(question)
-    _progress(job, 40, f"Mapping {len(answers)} answers")
-    predictions = mapper.predict()
+    mapper, found, themes, codes = _mapper(question)
+    _progress(job, 40, f"Mapping {len(found.answer_ids)} answers")
+    predictions = mapper.predict(include_coded=True)
     _progress(job, 80, "Saving theme links")
     with transaction.atomic():
-        rows = _save_predictions(question, answers, themes, predictions)
+        mapped, rows = _save_predictions(question, found, themes, predictions, codes)
     seconds = time.perf_counter() - started
     job.status, job.progress, job.seconds = AnalysisJob.Status.DONE, 100, seconds
-    job.message = f"{len(predictions)} answers mapped ({rows} theme links)"
+    job.message = f"{mapped} answers mapped ({rows} theme links)"
     job.save()
-    return MapResult(len(predictions), rows, seconds)
+    return MapResult(mapped, rows, seconds)
 
 
-def _save_predictions(question: Question, answers, themes, predictions) -> int:
-    by_id = {str(t.pk): t for t in themes}
-    if predictions:
-        ThemeAssignment.objects.filter(answer__question=question).exclude(
-            source=CodingSource.PERSON
-        ).delete()
-    rows = []
-    for i, labels in predictions.items():
-        for theme_id, score in labels:
-            if theme_id in by_id:
-                rows.append(
-                    ThemeAssignment(
-                        answer=answers[i],
-                        theme=by_id[theme_id],
+SAVE_BATCH = 5000
+
+
+def _save_predictions(
+    question: Question, found: DistinctTexts, themes, predictions, codes
+) -> tuple[int, int]:
+    """Store the predicted themes of every answer no person coded; (answers, theme links)."""
+    if not predictions:
+        return 0, 0
+    by_id = {str(t.pk): t.pk for t in themes}
+    ThemeAssignment.objects.filter(answer__question=question).exclude(
+        source=CodingSource.PERSON
+    ).delete()
+    mapped = rows = 0
+
+    def links():
+        nonlocal mapped, rows
+        for pk, row in zip(found.answer_ids, found.row_of.tolist(), strict=True):
+            if pk in codes:
+                continue
+            mapped += 1
+            for theme_id, score in predictions.get(row, ()):
+                if theme_id in by_id:
+                    rows += 1
+                    yield ThemeAssignment(
+                        answer_id=pk,
+                        theme_id=by_id[theme_id],
                         source=CodingSource.MODEL,
                         score=score,
                     )
-                )
-    ThemeAssignment.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
+
+    for chunk in _chunks(links(), SAVE_BATCH):  # bounded memory however many answers
+        ThemeAssignment.objects.bulk_create(chunk, ignore_conflicts=True)
+    return mapped, rows
+
+
+def _chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def theme_quotes(theme: Theme, k: int = 3) -> list[Answer]:

@@ -1,6 +1,7 @@
 """Offline responses from CSV and XLSX: a bad row refuses the whole file, naming row and column."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -212,6 +213,10 @@ def test_identical_rows_are_all_kept_but_a_reimport_skips_them(tmp_path, closed,
     counts = OfflineResponseImporter(first, closed).run()
     assert counts["responses imported"] == 4
     assert Response.objects.filter(answers__text=copy).count() == 3
+    stored = list(Response.objects.values("reference", "token_hash", "created", "channel"))
+    assert len({r["reference"] for r in stored}) == len({r["token_hash"] for r in stored}) == 4
+    assert all(re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", r["reference"]) for r in stored)
+    assert all(r["created"] and r["channel"] == Channel.OFFLINE_IMPORT for r in stored)
 
     again = OfflineResponseImporter(first, closed).run()
     assert again["responses imported"] == 0 and again["already imported (skipped)"] == 4
