@@ -1,6 +1,6 @@
 """Offline responses uploaded on the web are imported on the job queue (apps.jobs), whatever their
 size: the request checks the file's size and kind in milliseconds and stores it; a worker checks
-every row, then inserts them in one transaction (all or nothing), reporting progress on the
+and inserts every row in one pass and one transaction (all or nothing), reporting progress on the
 job's page, which then says what was imported or which file, row and column was refused. The
 import itself is `services.importing.OfflineResponseImporter`, the same the CLI command runs."""
 
@@ -47,8 +47,8 @@ def import_responses(job: Job, consultation_id: int, stored: str, name: str) -> 
         job.report(1, f"Checking about {about:,} rows of {name}")
 
         def progress(stage: str, rows: int) -> None:
-            start = 50 if stage == "Imported" else 1
-            job.report(start + min(45, 45 * rows // about), f"{stage} {rows:,} of about {about:,}")
+            # one pass: each row is checked and inserted as it is read (all or nothing)
+            job.report(1 + min(94, 94 * rows // about), f"{stage} {rows:,} of about {about:,}")
 
         importer = OfflineResponseImporter(
             path, consultation, user=job.created_by, name=name, progress=progress

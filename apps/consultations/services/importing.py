@@ -408,16 +408,17 @@ class OfflineResponseImporter(BaseImporter):
         for row in self.rows():
             read += 1
             batch.append((keys.key(row), row))
-            if len(batch) >= BATCH:
+            milestone = read % PROGRESS_EVERY == 0
+            if len(batch) >= BATCH or milestone:
                 counts = flush()
                 created, late, skipped = created + counts[0], late + counts[1], skipped + counts[2]
-                if self.progress and read % PROGRESS_EVERY < BATCH:
-                    self.progress("Imported", read)
+                if self.progress and milestone:
+                    self.progress("Checked and imported", read)
         if batch:
             counts = flush()
             created, late, skipped = created + counts[0], late + counts[1], skipped + counts[2]
         if self.progress:
-            self.progress("Imported", read)
+            self.progress("Checked and imported", read)
         return {
             "responses imported": created,
             "late (kept, flagged)": late,
