@@ -7,10 +7,12 @@ import itself is `services.importing.OfflineResponseImporter`, the same the CLI 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.core import uploads
 from apps.core.importers import ImportProblem
@@ -71,11 +73,32 @@ def import_responses(job: Job, consultation_id: int, stored: str, name: str) -> 
     return f"Imported {name}: {summary}"
 
 
+def import_running(consultation) -> Job | None:
+    """An import into `consultation` queued or running (and heard from in the last 30 minutes,
+    after which /health/ counts it as stalled): a second upload waits for it, so a double click
+    or two people uploading the same file do not import its rows twice."""
+    recent = timezone.now() - dt.timedelta(minutes=30)
+    return (
+        Job.objects.unfinished()
+        .filter(function=import_responses.path, updated__gte=recent)
+        .filter(arguments__consultation_id=consultation.pk)
+        .first()
+    )
+
+
 def start_import(upload, consultation, user) -> Job:
     """Check the uploaded file's size and kind (quick, whatever its size), store it and queue its
     import; an ImportProblem names the file if it is refused here (nothing stored then)."""
     from apps.consultations.services.importing import IMPORT_LIMITS
 
+    running = import_running(consultation)
+    if running is not None:
+        raise ImportProblem(
+            upload.name,
+            f"not imported: an import into this consultation is already under way (job "
+            f"{running.pk}, {running.subject}); when it has finished, upload the file again if it "
+            "is still needed",
+        )
     stored = uploads.store_upload(upload, UPLOAD_FOLDER, IMPORT_LIMITS)
     try:
         uploads.check_table_quickly(Path(default_storage.path(stored)), upload.name, IMPORT_LIMITS)

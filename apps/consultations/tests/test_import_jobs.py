@@ -217,3 +217,21 @@ def test_a_cell_over_the_csv_field_limit_fails_the_job_in_words(
     assert job.message.startswith("offline.csv: a cell is longer than 131,072 characters")
     assert job.message.endswith("Nothing was imported: fix the file and upload it again.")
     assert Response.objects.count() == 0
+
+
+def test_a_second_upload_waits_for_an_import_under_way(client, tmp_path, closed, make_user, media):
+    """A double click, or two people uploading one file, would import rows without a reference
+    twice: while an import into the consultation is queued or running, another is refused."""
+    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
+    path = write_csv(tmp_path, rows(closed))
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        first = upload(client, closed, path)
+        second = upload(client, closed, path)
+    job = Job.objects.get()
+    assert first.status_code == 302 and second.status_code == 200
+    assert f"an import into this consultation is already under way (job {job.pk}" in (
+        second.content.decode()
+    )
+    assert len(stored_files(media)) == 1  # the second file was not even stored
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE)
+    assert upload(client, closed, path).status_code == 302  # once it has finished, it may
