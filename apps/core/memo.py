@@ -22,7 +22,8 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -30,6 +31,24 @@ T = TypeVar("T")
 CACHE_ALIAS = "memo"
 _MISSING = object()
 _registry: list[Memo] = []
+_mode = threading.local()
+
+
+class NotCached(LookupError):
+    """Raised by Memo.get inside `cached_only()` for a result nobody has computed yet."""
+
+
+@contextmanager
+def cached_only() -> Iterator[None]:
+    """Within this block (this thread), Memo.get takes results from the shared cache into this
+    process but computes nothing: it raises NotCached instead. A new gunicorn worker uses it
+    to load what others computed before it takes requests, never to compute at start."""
+    before = getattr(_mode, "cached_only", False)
+    _mode.cached_only = True
+    try:
+        yield
+    finally:
+        _mode.cached_only = before
 
 
 def _shared_cache():
@@ -73,7 +92,10 @@ class Memo:
                 if key in self._entries:
                     return self._entries[key]  # type: ignore[return-value]
             try:
-                value = self._shared(key, compute) if self.shared else compute()
+                if getattr(_mode, "cached_only", False):
+                    value = self._cached(key)
+                else:
+                    value = self._shared(key, compute) if self.shared else compute()
                 with self._lock:
                     self._entries[key] = value
                     while len(self._entries) > self.size:
@@ -81,6 +103,12 @@ class Memo:
             finally:
                 with self._lock:
                     self._flights.pop(key, None)
+        return value
+
+    def _cached(self, key: Hashable) -> object:
+        value = _shared_cache().get(self.shared_key(key), _MISSING) if self.shared else _MISSING
+        if value is _MISSING:
+            raise NotCached(f"{self.name}: not computed yet")
         return value
 
     def _shared(self, key: Hashable, compute: Callable[[], T]) -> T:

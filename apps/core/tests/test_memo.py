@@ -150,3 +150,20 @@ def test_a_failed_computation_is_not_remembered_and_the_next_asker_computes():
         memo.get(key, lambda: 1 / 0)
     assert not memo.peek(key)
     assert Memo("test_failure", wait=2).get(key, lambda: "second") == "second"
+
+
+@pytest.mark.django_db
+def test_cached_only_loads_what_others_computed_and_computes_nothing():
+    from apps.core.memo import NotCached, cached_only
+
+    computed = Memo("test_loading")
+    computed.get(("ready", 1), lambda: "from another process")
+    fresh = Memo("test_loading")  # a new worker: nothing in its memory
+    fresh.clear()
+    calls = []
+    with cached_only():
+        assert fresh.get(("ready", 1), lambda: calls.append(1)) == "from another process"
+        with pytest.raises(NotCached):
+            fresh.get(("not ready", 1), lambda: calls.append(1))
+    assert calls == []
+    assert fresh.get(("not ready", 1), lambda: "computed outside") == "computed outside"

@@ -273,3 +273,8 @@ def test_warming_fills_the_shared_cache_for_every_process(london):
     assert views_data._all_series.peek((as_at, measures, views_data._published_stamp()))
     croydon = Council.objects.get(gss_code="E09000008")
     assert views_data.council_series(croydon, as_at, fw)["reserves_to_nre"]["council"]
+    clear_process_memos()  # a new gunicorn worker loads it all before its first request
+    from apps.core.memo import cached_only
+
+    with cached_only():
+        assert set(warm_daily_pages()) == set(timings)
