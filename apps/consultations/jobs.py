@@ -43,6 +43,12 @@ def import_responses(job: Job, consultation_id: int, stored: str, name: str) -> 
     from apps.consultations.services.importing import OfflineResponseImporter
 
     path = Path(default_storage.path(stored))
+    if not path.exists():
+        raise JobRefused(
+            f"{name}: the uploaded file is not in this worker's MEDIA_ROOT ({path}): it was "
+            "imported or refused already, or MEDIA_ROOT is not shared with the web servers. "
+            "Upload it again."
+        )
     try:
         consultation = Consultation.objects.get(pk=consultation_id)
         about = uploads.rough_row_count(path)

@@ -235,3 +235,13 @@ def test_a_second_upload_waits_for_an_import_under_way(client, tmp_path, closed,
     assert len(stored_files(media)) == 1  # the second file was not even stored
     Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE)
     assert upload(client, closed, path).status_code == 302  # once it has finished, it may
+
+
+def test_a_job_whose_file_is_gone_says_so(closed, make_user, media):
+    from apps.consultations.jobs import import_responses
+
+    job = import_responses.start(
+        consultation_id=closed.pk, stored=f"{UPLOAD_FOLDER}/gone.csv", name="offline.csv"
+    )
+    assert job.status == Job.Status.FAILED and job.error == ""
+    assert job.message.startswith("offline.csv: the uploaded file is not in this worker's MEDIA")
