@@ -345,9 +345,23 @@ def _chunks(items, size: int):
         yield chunk
 
 
+QUOTE_SAMPLE = 5000  # distinct texts a theme's quotes are chosen from
+
+
 def theme_quotes(theme: Theme, k: int = 3) -> list[Answer]:
-    answers = [a.answer for a in theme.assignments.select_related("answer__response")]
-    return [answers[i] for i in engine.quotes([a.text for a in answers], k=k)]
+    """Evidence-rich quotes of a theme, chosen among its distinct texts (a campaign's copies are
+    one candidate); a theme with more than `QUOTE_SAMPLE` of them is read from a fixed random
+    sample of that many, so a page or report costs the same at any size."""
+    first: dict[str, int] = {}
+    rows = theme.assignments.order_by("answer_id").values_list("answer_id", "answer__text")
+    for answer_id, text in rows.iterator(10_000):
+        first.setdefault(text, answer_id)
+    texts = list(first)
+    if len(texts) > QUOTE_SAMPLE:
+        texts = random.Random(theme.pk).sample(texts, QUOTE_SAMPLE)
+    wanted = [first[texts[i]] for i in engine.quotes(texts, k=k)]
+    by_pk = Answer.objects.select_related("response").in_bulk(wanted)
+    return [by_pk[pk] for pk in wanted]
 
 
 SENTIMENT_SAMPLE = 2000
