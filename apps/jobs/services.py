@@ -169,14 +169,15 @@ def _abandon_queue_entry(job: Job, cause: str) -> None:
 
 
 def _beat(job_id: int, stop: threading.Event) -> None:
-    """Mark a running job alive every HEARTBEAT until stopped (own thread, own connection)."""
-    try:
-        while not stop.wait(HEARTBEAT.total_seconds()):
+    """Mark a running job alive every HEARTBEAT until stopped (own thread; its connection is
+    held only for each beat's one statement, then closed, so it costs no standing connection)."""
+    while not stop.wait(HEARTBEAT.total_seconds()):
+        try:
             Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(updated=timezone.now())
-    except Exception:  # noqa: BLE001 - a missed beat must never break the job itself
-        logger.warning("job=%s heartbeat failed", job_id, exc_info=True)
-    finally:
-        connections.close_all()  # this thread's connections only
+        except Exception:  # noqa: BLE001 - a missed beat must never break the job itself
+            logger.warning("job=%s heartbeat failed", job_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's connections only
 
 
 def _run(job: Job, worker: str, heartbeat: bool = False) -> None:

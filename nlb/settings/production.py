@@ -49,7 +49,7 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 
 # Database connections: each web process keeps a psycopg pool no larger than its threads, so a
 # process can never hold more connections than it can use at once. The sizing rule is
-#   web processes x DB_POOL_SIZE + job workers x 2 + 3 (migrations, backups, a shell)
+#   web processes x DB_POOL_SIZE + job workers x 3 + 3 (migrations, backups, a shell)
 #       <= PostgreSQL max_connections - superuser_reserved_connections (100 - 3 by default).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections, not Django
