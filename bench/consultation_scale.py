@@ -88,15 +88,18 @@ TEMPLATES = [
 ]
 
 
-def peak_mb() -> int:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, workers) // 1024
+def peak_mb() -> str:
+    """Peak resident memory of this process and of the largest finished worker process (the
+    embedding workers run side by side, so together they hold at most main + 2 x worker)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    return f"{own} MB" + (f" (+ workers of {workers} MB each)" if workers else "")
 
 
 def step(name: str, started: float, extra: str = "") -> float:
     seconds = time.perf_counter() - started
-    print(f"{name}: {seconds:.1f}s{extra}, peak {peak_mb()} MB", flush=True)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{name}: {seconds:.1f}s{extra}, peak {peak_mb()}, load {load}", flush=True)
     return seconds
 
 

@@ -56,15 +56,17 @@ def detect(question: Question, progress: Callable[[str, int, int], None] | None 
     """Group one question's answers into campaigns (replacing its old groups); returns how many
     groups of two or more answers were found."""
     _fill_keys(question, progress and (lambda d, t: progress("Hashing answers", d, t)))
+    # (key, answers, first answer) per distinct template key, as tuples: a million answers of
+    # which most are copies give a few hundred thousand of these
     keys = list(
         _answers(question)
         .exclude(text_key="")
-        .values("text_key")
+        .values_list("text_key")
         .annotate(n=Count("pk"), first=Min("pk"))
         .order_by("first")
     )
     texts: dict[int, str] = {}
-    firsts = [k["first"] for k in keys]
+    firsts = [first for _, _, first in keys]
     for start in range(0, len(firsts), 900):
         texts.update(
             Answer.objects.filter(pk__in=firsts[start : start + 900]).values_list("pk", "text")
@@ -78,9 +80,9 @@ def detect(question: Question, progress: Callable[[str, int, int], None] | None 
         members.setdefault(int(group), []).append(position)
     groups = []
     for positions in members.values():
-        size = sum(keys[p]["n"] for p in positions)
+        size = sum(keys[p][1] for p in positions)
         if size >= 2:
-            template = distinct[max(positions, key=lambda p: (keys[p]["n"], -p))]
+            template = distinct[max(positions, key=lambda p: (keys[p][1], -p))]
             groups.append((size, positions, template))
     with transaction.atomic():
         _answers(question).exclude(campaign=None).update(campaign=None)
@@ -89,7 +91,7 @@ def detect(question: Question, progress: Callable[[str, int, int], None] | None 
             campaign = Campaign.objects.create(
                 question=question, number=0, size=size, variants=len(positions), template=template
             )
-            wanted = [keys[p]["text_key"] for p in positions]
+            wanted = [keys[p][0] for p in positions]
             for start in range(0, len(wanted), 900):
                 _answers(question).filter(text_key__in=wanted[start : start + 900]).update(
                     campaign=campaign
