@@ -478,12 +478,14 @@ class _ResponseInsert:
         """Insert (row key, row) pairs; the new responses' ids by row key."""
         if not rows:
             return {}
+        given = {row.fields["reference"] for _, row in rows if row.fields["reference"]}
+        fresh = iter(_fresh_references(sum(1 for _, r in rows if not r.fields["reference"]), given))
         params = []
         for key, row in rows:
             f = row.fields
             values = dict(self.constant)
             values.update(
-                reference=f["reference"] or new_reference(),
+                reference=f["reference"] or next(fresh),
                 token_hash=new_token_hash(),
                 respondent_type=f["respondent_type"],
                 group=f["group"],
@@ -504,6 +506,20 @@ class _ResponseInsert:
                 consultation=self.consultation, row_key__in=[key for key, _ in rows]
             ).values_list("row_key", "pk")
         )
+
+
+def _fresh_references(n: int, avoid: set[str]) -> list[str]:
+    """`n` new response references, distinct, unused and not in `avoid`. References are short
+    (8 characters from 32, about 10^12 of them), so among a million responses two random ones
+    collide about every other time: each is checked against those stored, in one query."""
+    chosen: set[str] = set()
+    while len(chosen) < n:
+        candidates = {new_reference() for _ in range(n - len(chosen))} - chosen - avoid
+        taken = set(
+            Response.objects.filter(reference__in=candidates).values_list("reference", flat=True)
+        )
+        chosen |= candidates - taken
+    return list(chosen)
 
 
 def _insert_answers(rows: Iterable[tuple[int, int, list[str], str]]) -> None:

@@ -264,3 +264,15 @@ def test_bad_row_after_many_good_ones_leaves_nothing_stored(tmp_path, closed):
     assert caught.value.row == len(data) and caught.value.column == "received"
     assert "offline.csv" in str(caught.value)
     assert Response.objects.count() == 0
+
+
+def test_fresh_references_never_reuse_a_stored_or_given_one(closed, monkeypatch):
+    """A million responses make a random clash of 8-character references likely: each new one is
+    checked against those stored (and those the file gives)."""
+    from apps.consultations.services import importing
+
+    Response.objects.create(consultation=closed, reference="AAAA-AAAA")
+    draws = iter(["AAAA-AAAA", "BBBB-BBBB", "BBBB-BBBB", "CCCC-CCCC", "DDDD-DDDD", "EEEE-EEEE"])
+    monkeypatch.setattr(importing, "new_reference", lambda: next(draws))
+    fresh = importing._fresh_references(2, avoid={"CCCC-CCCC"})
+    assert sorted(fresh) == ["BBBB-BBBB", "DDDD-DDDD"]
