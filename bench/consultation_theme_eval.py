@@ -1,6 +1,7 @@
 """Benchmark: theme_eval on the shipped coded sets at 5, 10 and 20% coded, mean of 3 seeds.
 
 uv run python bench/consultation_theme_eval.py [--fractions 0.05,0.1,0.2] [--seeds 3] [--sets nhs]
+    [--cache /tmp/theme-eval]   (sentence embeddings kept there between runs; texts only)
 
 Prints one line per run and a table of mean sample-, micro- and macro-F1 per set and fraction.
 Baselines (issue 7, TF-IDF + linear SVM, random coding): NHS 0.375/0.417/0.479 at 5/10/20%;
@@ -10,6 +11,7 @@ German level-1 0.561 and level-2 0.319 at 10%.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
 import sys
@@ -20,8 +22,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from apps.consultations.analysis.embedding import combine, encode  # noqa: E402
+from apps.consultations.analysis.embedding import encode  # noqa: E402
 from apps.consultations.analysis.evaluation import evaluate, load_gold  # noqa: E402
+from apps.consultations.analysis.mapping import mapping_features, wording_view  # noqa: E402
 from apps.consultations.analysis.text import Vectoriser  # noqa: E402
 
 SETS = {
@@ -50,11 +53,26 @@ BASELINE = {
 }
 
 
+def cached_embeddings(texts: list[str], cache: str, name: str) -> np.ndarray:
+    """The texts' sentence embeddings, read from `cache` when computed before for these texts."""
+    if not cache:
+        return encode(texts)
+    digest = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:16]
+    path = Path(cache) / f"{name}-{digest}.npy"
+    if path.exists():
+        return np.load(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    vectors = encode(texts)
+    np.save(path, vectors)
+    return vectors
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fractions", default="0.05,0.1,0.2")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--sets", default="nhs,de1,de2")
+    parser.add_argument("--cache", default="", help="directory to keep sentence embeddings in")
     args = parser.parse_args()
     fractions = [float(f) for f in args.fractions.split(",")]
     table = []
@@ -62,13 +80,20 @@ def main() -> None:
         path, text, labels = SETS[name]
         gold = load_gold(ROOT / path, text, labels)
         # texts only (no label): computed once and shared across seeds, as the app stores them
-        embeddings = encode(gold.texts)
-        features = combine(Vectoriser().fit_transform(gold.texts), embeddings)
+        embeddings = cached_embeddings(gold.texts, args.cache, name)
+        tfidf = Vectoriser().fit_transform(gold.texts)
+        wording = wording_view(tfidf)
+        features = mapping_features(tfidf, embeddings, wording)
         for fraction in fractions:
             runs = []
             for seed in range(args.seeds):
                 result = evaluate(
-                    gold, fraction, seed=seed, features=features, embeddings=embeddings
+                    gold,
+                    fraction,
+                    seed=seed,
+                    features=features,
+                    embeddings=embeddings,
+                    wording=wording,
                 )
                 print(name, fraction, seed, json.dumps(result), flush=True)
                 runs.append(result)

@@ -175,10 +175,13 @@ def code_with(
     rounds: int = DEFAULT_ROUNDS,
     features=None,
     embeddings=None,
+    wording=None,
 ):
     """The active-learning loop: the mapper chooses whom to ask, `coder` answers, in `rounds`
     batches until `budget` responses are coded. Returns the fitted `ThemeMapper`."""
-    mapper = ThemeMapper(texts, themes, features=features, embeddings=embeddings, seed=seed)
+    mapper = ThemeMapper(
+        texts, themes, features=features, embeddings=embeddings, wording=wording, seed=seed
+    )
     batch = max(1, -(-budget // max(1, rounds)))
     while len(mapper.labels) < budget:
         ask = mapper.next_to_code(min(batch, budget - len(mapper.labels)), budget=budget)
@@ -196,6 +199,7 @@ def evaluate(
     coder: GoldCoder | None = None,
     features=None,
     embeddings=None,
+    wording=None,
 ) -> dict:
     """Run the active-learning loop against the gold coder and score the unrevealed rows."""
     if not 0 < coded_fraction < 1:
@@ -206,7 +210,9 @@ def evaluate(
     if n < 2 or budget < 1:
         raise GoldFileError(f"only {n} usable rows: too few to code {coded_fraction:.0%} of them")
     coder = coder or GoldCoder(gold.labels, budget)
-    mapper = code_with(gold.texts, gold.themes, coder, budget, seed, rounds, features, embeddings)
+    mapper = code_with(
+        gold.texts, gold.themes, coder, budget, seed, rounds, features, embeddings, wording
+    )
     predicted = mapper.predict()
     held_out = np.setdiff1d(np.arange(n), mapper.coded_indices)
     result = score(gold.labels[held_out], predicted[held_out])

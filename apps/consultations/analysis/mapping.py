@@ -1,11 +1,14 @@
 """Theme mapping with active learning: learn from the responses a person codes, map all the others.
 
 `ThemeMapper` holds every response of a question (the texts are known up front; only the codes are
-learnt). Each response is represented by its TF-IDF word and character n-grams side by side with
-its multilingual sentence embedding (`embedding.combine`): the n-grams carry exact wording,
-compounds and misspellings, the embedding carries meaning across different words. A person codes
-some responses (multi-label); the mapper fits one regularised logistic regression per theme on
-the coded ones (`classifier.fit_proba`) and maps every response.
+learnt). Each response is represented by three blocks side by side, each unit length
+(`mapping_features`): its TF-IDF word and character n-grams (exact wording, compounds,
+misspellings), a 100-dimensional latent semantic analysis of those n-grams over all the
+question's responses (wordings that co-occur across the uncoded answers too, so a theme coded
+once reaches answers that share none of its exact n-grams), and its multilingual sentence
+embedding (meaning across different words). The LSA block uses the texts only, never a code.
+A person codes some responses (multi-label); the mapper fits one regularised logistic regression
+per theme on the coded ones (`classifier.fit_proba`) and maps every response.
 
 Decoding gives a response its most likely theme and adds further themes at least `alpha` times as
 likely as the top one. `alpha`, which sets how many themes a response gets, is calibrated per
@@ -13,9 +16,10 @@ question by cross-validation on the coded answers only (`tuning.choose_alpha`), 
 themes per answer follows what the coders give on that question.
 
 Which response to ask about next (`next_to_code`): while little is coded, the most representative
-responses of distinct regions of the embedding space (k-means centres), so the first codes cover
-the themes people actually raise; afterwards, the responses the current model is least sure of
-(small margin between its top two themes), spread out by taking at most one per k-means cluster.
+responses of distinct regions of the embedding and LSA views side by side (k-means centres), so
+the first codes cover the themes people actually raise; afterwards, the responses the current
+model is least sure of (small margin between its top two themes), spread out by taking at most
+one per k-means cluster.
 
 Themes with no coded example are never predicted (nothing to learn from) and are reported by
 `themes_needing_examples`; a theme with one example is learnt with balanced class weights, which
@@ -29,13 +33,47 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.preprocessing import normalize
 
 from . import embedding
 from .classifier import DEFAULT_ALPHA, DEFAULT_C, decode, fit_proba
 from .text import Vectoriser, reduce
 from .tuning import choose_alpha
 
-__all__ = ["DEFAULT_ALPHA", "DEFAULT_C", "ThemeMapper", "decode", "fit_proba", "representatives"]
+__all__ = [
+    "DEFAULT_ALPHA",
+    "DEFAULT_C",
+    "ThemeMapper",
+    "decode",
+    "fit_proba",
+    "mapping_features",
+    "representatives",
+    "wording_view",
+]
+
+LSA_DIMS = 100
+# the SVD is fitted on at most this many responses and every response projected onto it, so its
+# cost stops growing with the question's size (decision 0009)
+LSA_FIT_ROWS = 5000
+
+
+def wording_view(tfidf: sp.spmatrix, seed: int = 0) -> np.ndarray:
+    """The LSA view of the responses' n-grams (`LSA_DIMS`, unit rows), from the texts only."""
+    return reduce(tfidf, dims=LSA_DIMS, seed=seed, fit_rows=LSA_FIT_ROWS)
+
+
+def mapping_features(
+    tfidf: sp.spmatrix,
+    embeddings: np.ndarray | None = None,
+    wording: np.ndarray | None = None,
+) -> sp.csr_matrix:
+    """The mapper's features: TF-IDF, its LSA view (`wording_view`) and the sentence embeddings
+    side by side (a block left out when None), each block unit length, rows re-normalised."""
+    blocks = [normalize(sp.csr_matrix(tfidf))]
+    for dense in (wording, embeddings):
+        if dense is not None:
+            blocks.append(sp.csr_matrix(normalize(np.asarray(dense, dtype=np.float32))))
+    return normalize(sp.hstack(blocks, format="csr"))
 
 
 def representatives(vectors: np.ndarray, k: int, seed: int = 0, among: np.ndarray | None = None):
@@ -77,24 +115,29 @@ class ThemeMapper:
         *,
         features: sp.spmatrix | np.ndarray | None = None,
         embeddings: np.ndarray | None = None,
+        wording: np.ndarray | None = None,
         seed: int = 0,
         C: float = DEFAULT_C,
         alpha: float | None = None,
         warm_start_fraction: float = 0.5,
     ) -> None:
         """`embeddings`: the responses' sentence embeddings if already computed (they are stored
-        per answer by the app); `features`: a ready feature matrix (then `embeddings` only serve
-        the choice of whom to ask). `alpha` fixes the decoding instead of calibrating it."""
+        per answer by the app); `features`: a ready feature matrix (`mapping_features`; then
+        `embeddings` and `wording`, its LSA view, only serve the choice of whom to ask). `alpha`
+        fixes the decoding instead of calibrating it."""
         self.texts = list(texts)
         self.themes = list(themes)
         self.seed = seed
         if features is None:
             if embeddings is None:
                 embeddings = embedding.encode(self.texts)
-            features = embedding.combine(Vectoriser().fit_transform(self.texts), embeddings)
+            tfidf = Vectoriser().fit_transform(self.texts)
+            wording = wording_view(tfidf)
+            features = mapping_features(tfidf, embeddings, wording)
         self.features = features
+        views = [np.asarray(v, dtype=np.float32) for v in (embeddings, wording) if v is not None]
         self._dense: np.ndarray | None = (
-            None if embeddings is None else np.asarray(embeddings, dtype=np.float32)
+            normalize(np.hstack([normalize(v) for v in views])) if views else None
         )
         self._warm_queue: list[int] | None = None
         self.C = C
@@ -149,8 +192,8 @@ class ThemeMapper:
     # -- choosing whom to ask -------------------------------------------------------------------
     @property
     def dense(self) -> np.ndarray:
-        """The dense view used for diversity: the sentence embeddings, else a 100-dimensional LSA
-        view of the features."""
+        """The dense view used for diversity: the sentence embeddings beside the LSA view of the
+        n-grams (whichever are known), else a 100-dimensional LSA view of the features."""
         if self._dense is None:
             if sp.issparse(self.features):
                 self._dense = reduce(self.features, dims=100, seed=self.seed)

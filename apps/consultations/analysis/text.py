@@ -105,8 +105,13 @@ def embed(texts: Sequence[str], dims: int | None = None, seed: int = 0) -> np.nd
     return reduce(matrix, dims=dims, seed=seed)
 
 
-def reduce(matrix: sp.spmatrix, dims: int = 100, seed: int = 0) -> np.ndarray:
-    """Latent semantic analysis: truncated SVD of a TF-IDF matrix, rows re-normalised."""
+def reduce(
+    matrix: sp.spmatrix, dims: int = 100, seed: int = 0, fit_rows: int | None = None
+) -> np.ndarray:
+    """Latent semantic analysis: truncated SVD of a TF-IDF matrix, rows re-normalised.
+
+    `fit_rows` bounds the cost on large questions: the SVD is fitted on that many rows drawn at
+    random (seeded) and every row is projected onto it (a sparse product, linear in the rows)."""
     from sklearn.decomposition import TruncatedSVD
 
     n_rows, n_cols = matrix.shape
@@ -114,4 +119,8 @@ def reduce(matrix: sp.spmatrix, dims: int = 100, seed: int = 0) -> np.ndarray:
     if dims < 2:
         return normalize(matrix.toarray()) if n_cols < 4096 else np.zeros((n_rows, 1), np.float32)
     svd = TruncatedSVD(n_components=dims, random_state=seed, algorithm="randomized", n_iter=4)
+    if fit_rows is not None and n_rows > fit_rows:
+        sample = np.sort(np.random.default_rng(seed).choice(n_rows, fit_rows, replace=False))
+        svd.fit(matrix[sample])
+        return normalize(svd.transform(matrix)).astype(np.float32)
     return normalize(svd.fit_transform(matrix)).astype(np.float32)

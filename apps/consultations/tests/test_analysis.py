@@ -210,3 +210,37 @@ def test_a_campaign_of_many_edited_copies_is_one_group():
         texts.append(text)
     groups = find_campaigns(texts + OWN_WORDS)
     assert [len(g) for g in groups] == [300]
+
+
+def test_lsa_fitted_on_a_sample_projects_every_response():
+    import scipy.sparse as sp
+
+    from apps.consultations.analysis.text import Vectoriser, reduce
+
+    texts, _ = _toy_corpus()
+    tfidf = Vectoriser().fit_transform(texts * 4)  # 72 rows
+    full = reduce(tfidf, dims=5, seed=0)
+    sampled = reduce(tfidf, dims=5, seed=0, fit_rows=20)
+    assert sampled.shape == full.shape == (72, 5)
+    assert np.allclose(np.linalg.norm(sampled, axis=1), 1, atol=1e-5)
+    # fitted on 20 rows only, yet copies of one text still land on one point
+    assert np.allclose(sampled[:18], sampled[18:36], atol=1e-5)
+    assert np.array_equal(reduce(tfidf, dims=5, seed=0, fit_rows=500), full)
+    assert not sp.issparse(sampled)
+
+
+def test_mapping_features_put_tfidf_lsa_and_embeddings_side_by_side():
+    from apps.consultations.analysis.mapping import mapping_features
+    from apps.consultations.analysis.text import Vectoriser, reduce
+
+    texts, _ = _toy_corpus()
+    tfidf = Vectoriser().fit_transform(texts)
+    vectors = np.random.default_rng(0).normal(size=(len(texts), 8)).astype(np.float32)
+    with_all = mapping_features(tfidf, vectors, reduce(tfidf, dims=4))
+    assert with_all.shape == (len(texts), tfidf.shape[1] + 4 + 8)
+    assert np.allclose(np.linalg.norm(with_all.toarray(), axis=1), 1, atol=1e-5)
+    # each block carries the same weight: TF-IDF, LSA and embedding each a third of the row
+    dense = with_all.toarray()
+    for block in (dense[:, : tfidf.shape[1]], dense[:, -8:]):
+        assert np.allclose((block**2).sum(axis=1), 1 / 3, atol=1e-4)
+    assert mapping_features(tfidf).shape == tfidf.shape
