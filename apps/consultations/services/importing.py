@@ -91,9 +91,14 @@ class OfflineResponseImporter(BaseImporter):
         user=None,
         name: str = "",
         progress: Callable[[str, int], None] | None = None,
+        grouped_next: bool = True,
     ):
+        """`grouped_next`: campaign grouping (`preparing`) follows this import, so each answer's
+        campaign key is computed now, as it is inserted; without it keys are left unset and the
+        answers wait to be grouped as any new answer does (pages regroup small questions)."""
         super().__init__(path)
         self.progress = progress
+        self.grouped_next = grouped_next
         self.consultation = consultation
         self.user = user
         self.display_name = name or Path(path).name
@@ -397,9 +402,12 @@ class OfflineResponseImporter(BaseImporter):
             ]
             ids = insert.run(keep)
             _insert_answers(
-                (ids[key], qid, answer["choices"], answer["text"])
-                for key, row in keep
-                for qid, answer in row.answers.items()
+                (
+                    (ids[key], qid, answer["choices"], answer["text"])
+                    for key, row in keep
+                    for qid, answer in row.answers.items()
+                ),
+                keyed=self.grouped_next,
             )
             skipped_now = len(batch) - len(keep)
             batch.clear()
@@ -522,10 +530,10 @@ def _fresh_references(n: int, avoid: set[str]) -> list[str]:
     return list(chosen)
 
 
-def _insert_answers(rows: Iterable[tuple[int, int, list[str], str]]) -> None:
+def _insert_answers(rows: Iterable[tuple[int, int, list[str], str]], keyed: bool) -> None:
     """Insert answers (response id, question id, choices, text) with one parameterised statement
     run for the whole batch: building and compiling an ORM object per answer was half the
-    import's time. Each gets its campaign key (`template_key`) here, once."""
+    import's time. With `keyed`, each gets its campaign key (`template_key`) here, once."""
     choices = Answer._meta.get_field("choices")
     names = ["response", "question", "choices", "text", "text_key"]
     columns = ", ".join(connection.ops.quote_name(Answer._meta.get_field(n).column) for n in names)
@@ -539,7 +547,7 @@ def _insert_answers(rows: Iterable[tuple[int, int, list[str], str]]) -> None:
             question_id,
             choices.get_db_prep_save(chosen, connection),
             text,
-            template_key(text) if text else None,
+            template_key(text) if text and keyed else None,
         )
         for response_id, question_id, chosen, text in rows
     ]

@@ -276,3 +276,19 @@ def test_fresh_references_never_reuse_a_stored_or_given_one(closed, monkeypatch)
     monkeypatch.setattr(importing, "new_reference", lambda: next(draws))
     fresh = importing._fresh_references(2, avoid={"CCCC-CCCC"})
     assert sorted(fresh) == ["BBBB-BBBB", "DDDD-DDDD"]
+
+
+def test_an_import_not_followed_by_grouping_leaves_answers_to_be_grouped_later(tmp_path, closed):
+    from django.core.management import call_command
+
+    from apps.consultations.models import Answer
+    from apps.consultations.services import campaigns
+
+    template = "We the undersigned insist that small district councils receive funded support now."
+    path = write_csv(tmp_path, _unreferenced(closed, [template] * 6))
+    call_command("import_consultation_responses", closed.slug, str(path), "--no-prepare")
+    assert not Answer.objects.filter(text_key__isnull=False).exists()
+    groups = campaigns.campaign_groups(closed)  # a page view groups the few waiting answers
+    assert [(g.size, g.question.number) for g in groups] == [(6, 5)]
+    call_command("import_consultation_responses", closed.slug, str(path))  # grouped straight away
+    assert Answer.objects.filter(text_key__isnull=True, question__number=5).count() == 0

@@ -22,7 +22,8 @@ class Command(BaseCommand):
             "--no-prepare",
             dest="prepare",
             action="store_false",
-            help="skip grouping campaigns and embedding the answers after the import",
+            help="skip grouping campaigns and embedding the answers after the import (they are "
+            "grouped later like any new answers; embedded at first analysis)",
         )
 
     def handle(self, *args, slug: str, path: Path, **options):
@@ -31,7 +32,12 @@ class Command(BaseCommand):
         except Consultation.DoesNotExist as exc:
             raise CommandError(f"No consultation with slug {slug!r}") from exc
         try:
-            importer = OfflineResponseImporter(path, consultation, progress=self._progress)
+            importer = OfflineResponseImporter(
+                path,
+                consultation,
+                progress=self._progress,
+                grouped_next=options.get("prepare", True),
+            )
             counts = importer.run()
         except ImportProblem as problem:
             raise CommandError(f"Import refused, nothing changed. {problem}") from problem
