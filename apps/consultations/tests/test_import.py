@@ -292,3 +292,15 @@ def test_an_import_not_followed_by_grouping_leaves_answers_to_be_grouped_later(t
     assert [(g.size, g.question.number) for g in groups] == [(6, 5)]
     call_command("import_consultation_responses", closed.slug, str(path))  # grouped straight away
     assert Answer.objects.filter(text_key__isnull=True, question__number=5).count() == 0
+
+
+def test_awkward_text_and_choices_are_stored_exactly(tmp_path, closed):
+    """Bulk insertion (COPY on PostgreSQL) keeps tabs, new lines, backslashes and quotes."""
+    text = 'Line one\tTabbed\nLine two \\N "quoted" it\'s ; semi'
+    row = _unreferenced(closed, [text])[0]
+    row[HEADER.index("Q2")] = "Trust; Early warning"
+    OfflineResponseImporter(write_csv(tmp_path, [row]), closed).run()
+    answer = Response.objects.get().answers.get(question__number=5)
+    assert answer.text == text.strip()
+    chosen = Response.objects.get().answers.get(question__number=2).choices
+    assert chosen == ["Trust", "Early warning"]
