@@ -304,3 +304,11 @@ def test_awkward_text_and_choices_are_stored_exactly(tmp_path, closed):
     assert answer.text == text.strip()
     chosen = Response.objects.get().answers.get(question__number=2).choices
     assert chosen == ["Trust", "Early warning"]
+
+
+def test_a_large_import_refreshes_statistics_on_postgresql(tmp_path, closed, monkeypatch):
+    from apps.consultations.services import importing
+
+    monkeypatch.setattr(importing, "ANALYZE_FROM", 1)  # (runs the ANALYZE on PostgreSQL)
+    path = write_csv(tmp_path, _unreferenced(closed, ["One.", "Two."]))
+    assert OfflineResponseImporter(path, closed).run()["responses imported"] == 2
