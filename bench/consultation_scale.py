@@ -23,6 +23,8 @@ docs/decisions/0005, per step):
 - 1,000,000, 80% copies, import and grouping, SQLite: 192.0 s (import 132.8 s, grouping 59.2 s;
   load 3.5-2.2); peak 493 MB.
 - 100,000 end to end, PostgreSQL 15: 274.5 s (load 3.9-6.7; import 40.4 s: executemany, not COPY).
+- 1,000,000, 80% copies, import and grouping, PostgreSQL 15: 568.9 s (import 289.1 s with COPY,
+  grouping 279.8 s before statistics were refreshed after the import; load 3.9-7.5); peak 512 MB.
 """
 
 from __future__ import annotations
