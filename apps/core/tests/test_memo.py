@@ -60,6 +60,42 @@ def test_every_write_changes_the_stamp_of_its_table_only():
 
 
 @pytest.mark.django_db
+def test_a_transaction_of_many_statements_stamps_once_until_the_stamp_is_read():
+    """An importer's executemany is one statement per row: the trigger must not rewrite the stamp
+    row for each (on PostgreSQL that grew quadratically: CI stalled for 18 minutes in one
+    import). A read in between re-arms it, so a result computed mid-transaction is never keyed
+    by the stamp of data written after it."""
+    council = Council.objects.order_by("gss_code").first()
+    indicator = _indicator()
+    before = data_stamp("indicators.Observation")
+    table = Observation._meta.db_table
+    with connection.cursor() as cursor:
+
+        def stamp_updates() -> int:
+            if connection.vendor != "postgresql":
+                return 0
+            cursor.execute(
+                "SELECT n_tup_upd + n_tup_ins FROM pg_stat_xact_user_tables "
+                "WHERE relname = 'core_datastamp'"
+            )
+            row = cursor.fetchone()
+            return row[0] if row else 0
+
+        start = stamp_updates()
+        cursor.executemany(
+            f"INSERT INTO {table} (council_id, indicator_id, period, period_end, value, "
+            "text_value, source_file, published, vintage) VALUES (%s, %s, %s, %s, %s, '', "
+            "'SYNTHETIC', %s, %s)",
+            [(council.pk, indicator.pk, f"p{i}", D, float(i), D, D) for i in range(3000)],
+        )
+        assert stamp_updates() - start <= 1  # once, not 3,000 times (PostgreSQL)
+    after = data_stamp("indicators.Observation")
+    assert after != before
+    _observation(indicator, council, 1.0, period="later")  # a write after the read
+    assert data_stamp("indicators.Observation") != after
+
+
+@pytest.mark.django_db
 def test_triggers_are_installed_on_every_tracked_table_and_reinstalling_is_harmless():
     assert len(install_triggers()) == len(TRACKED)
     assert len(install_triggers()) == len(TRACKED)
