@@ -381,6 +381,11 @@ class Response(models.Model):
         if self._state.adding and not self.token:
             self.token = new_token()
             self.token_hash = hash_token(self.token)
+        if self._state.adding:
+            # among a million stored references a new random one clashes about once in a million
+            # responses: draw again rather than fail the respondent's submission
+            while Response.objects.filter(reference=self.reference).exists():
+                self.reference = new_reference()
         super().save(*args, **kwargs)
 
     @property

@@ -106,6 +106,7 @@ class OfflineResponseImporter(BaseImporter):
         self.sheet: str | None = None
         self._dates: dict[str, dt.date] = {}  # parsed date cells (a file repeats few dates)
         self._latest_day = timezone.localdate() + dt.timedelta(days=1)
+        self._earliest_day = consultation.opens_on
 
     def problem(self, message: str, **where: Any):
         problem = super().problem(message, sheet=self.sheet, **where)
@@ -363,6 +364,12 @@ class OfflineResponseImporter(BaseImporter):
                     self._dates[raw] = day
         if day > self._latest_day:
             raise self.problem(f"{day:%d/%m/%Y} is in the future", row=row, column="received")
+        if day < self._earliest_day:
+            raise self.problem(
+                f"{day:%d/%m/%Y} is before the consultation opened ({self._earliest_day:%d/%m/%Y})",
+                row=row,
+                column="received",
+            )
         return start_of_day_london(day)
 
     # Writing (the same single pass: a problem in any row rolls back the whole file) ----------

@@ -129,6 +129,11 @@ def test_good_file_imports_every_row_and_flags_late(tmp_path, closed, writer):
     [
         ({"row": 3, "column": "Q1", "value": "Mostly agree"}, "q1", "not an option"),
         ({"row": 4, "column": "Received", "value": "31/02/2026"}, "received", "not a date"),
+        (
+            {"row": 3, "column": "Received", "value": "0001-01-01"},
+            "received",
+            "before the consultation opened",
+        ),
         ({"row": 2, "column": "Group", "value": "Bishops"}, "group", "not a stakeholder group"),
         ({"row": 3, "column": "Q2", "value": "Trust; Cake"}, "q2", "not an option"),
         (

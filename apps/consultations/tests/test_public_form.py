@@ -130,3 +130,13 @@ def test_a_new_response_double_clicked_is_one_response(client, consultation):
     second = client.post(reverse("consultations:respond", args=[consultation.slug]), data)
     assert first["Location"] == second["Location"]
     assert Response.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_a_new_response_whose_random_reference_is_taken_draws_another(consultation):
+    """With a million stored responses a new random reference clashes about once in a million:
+    the respondent's submission must not fail on the unique constraint."""
+    first = Response.objects.create(consultation=consultation)
+    second = Response(consultation=consultation, reference=first.reference)
+    second.save()
+    assert second.reference != first.reference
+    assert Response.objects.filter(reference=first.reference).count() == 1
