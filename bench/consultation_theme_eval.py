@@ -22,6 +22,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from apps.consultations.analysis import embedding  # noqa: E402
 from apps.consultations.analysis.embedding import encode  # noqa: E402
 from apps.consultations.analysis.evaluation import evaluate, load_gold  # noqa: E402
 from apps.consultations.analysis.mapping import mapping_features, wording_view  # noqa: E402
@@ -57,7 +58,10 @@ def cached_embeddings(texts: list[str], cache: str, name: str) -> np.ndarray:
     """The texts' sentence embeddings, read from `cache` when computed before for these texts."""
     if not cache:
         return encode(texts)
-    digest = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:16]
+    # keyed by how much of each text the encoder reads too: a cache written before that changed
+    # gave different embeddings for long answers (decision 0009)
+    key = f"{embedding.MAX_CHARS}\n" + "\n".join(texts)
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     path = Path(cache) / f"{name}-{digest}.npy"
     if path.exists():
         return np.load(path)

@@ -66,7 +66,7 @@ def test_watchlist_then_council_early_warning_page(page, live_server, make_user)
     page.get_by_role("link", name="Early warning").first.click()
     expect(page.locator("h1")).to_contain_text("Watchlist as at")
 
-    page.get_by_label("As at").fill("2019-11-01")
+    page.get_by_label("As at", exact=True).fill("2019-11-01")
     page.get_by_role("button", name="Show watchlist").click()
     expect(page.locator("h1")).to_have_text("Watchlist as at 1 November 2019")
     first = page.locator("#watchlist tbody tr").first

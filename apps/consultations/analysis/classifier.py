@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 
 DEFAULT_C = 30.0
@@ -34,17 +33,11 @@ def fit_proba(
     coded_labels: np.ndarray,
     C: float = DEFAULT_C,
     predict_rows: np.ndarray | None = None,
-    prior: np.ndarray | None = None,
 ) -> np.ndarray:
     """One-vs-rest logistic regression per theme; returns probabilities for `predict_rows` (all rows
-    by default). A theme with no positive gets probability 0; one always present gets 1.
-
-    `prior` (rows x themes, optional): how close each response is to each theme's name
-    (`mapping.name_affinity`); theme j's model sees column j beside the features, and learns from
-    the coded answers how far to trust it."""
+    by default). A theme with no positive gets probability 0; one always present gets 1."""
     coded_labels = np.asarray(coded_labels, dtype=int)
-    rows = np.arange(features.shape[0]) if predict_rows is None else np.asarray(predict_rows)
-    target = features if predict_rows is None else features[rows]
+    target = features if predict_rows is None else features[predict_rows]
     proba = np.zeros((target.shape[0], coded_labels.shape[1]), dtype=float)
     train = features[coded_rows]
     for j in range(coded_labels.shape[1]):
@@ -55,14 +48,6 @@ def fit_proba(
         if positives == len(y):
             proba[:, j] = 1.0
             continue
-        theme_train = train
-        if prior is not None:
-            column = prior[coded_rows, j : j + 1]
-            theme_train = (
-                sp.hstack([train, sp.csr_matrix(column)], format="csr")
-                if sp.issparse(train)
-                else np.hstack([train, column])
-            )
         model = LogisticRegression(
             C=C,
             max_iter=1000,
@@ -71,13 +56,8 @@ def fit_proba(
             dual=sp.issparse(train),
             random_state=0,
         )
-        model.fit(theme_train, y)
-        coef = model.coef_.ravel()
-        # the decision function by hand: no copy of every response's features per theme
-        score = np.asarray(target @ coef[: train.shape[1]]).ravel() + model.intercept_[0]
-        if prior is not None:
-            score = score + prior[rows, j] * coef[-1]
-        proba[:, j] = expit(score)
+        model.fit(train, y)
+        proba[:, j] = model.predict_proba(target)[:, 1]
     return proba
 
 

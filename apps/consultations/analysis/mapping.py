@@ -21,12 +21,6 @@ the first codes cover the themes people actually raise; afterwards, the response
 model is least sure of (small margin between its top two themes), spread out by taking at most
 one per k-means cluster.
 
-Each theme's model also sees how close a response's meaning is to the theme's own name
-(`name_affinity`: the sentence embeddings of response and name, standardised per theme over the
-question's responses), so the name a coding frame gives a theme counts for something before many
-answers are coded; how far to trust it is learnt from the coded answers like any other feature
-(decision 0009).
-
 Themes with no coded example are never predicted (nothing to learn from) and are reported by
 `themes_needing_examples`; a theme with one example is learnt with balanced class weights, which
 makes its single positive count as much as all negatives together.
@@ -53,7 +47,6 @@ __all__ = [
     "decode",
     "fit_proba",
     "mapping_features",
-    "name_affinity",
     "representatives",
     "wording_view",
 ]
@@ -62,8 +55,6 @@ LSA_DIMS = 100
 # the SVD is fitted on at most this many responses and every response projected onto it, so its
 # cost stops growing with the question's size (decision 0009)
 LSA_FIT_ROWS = 5000
-# weight of a theme name's affinity beside the unit-length feature blocks (decision 0009)
-NAME_AFFINITY_WEIGHT = 0.3
 
 
 def wording_view(tfidf: sp.spmatrix, seed: int = 0) -> np.ndarray:
@@ -83,20 +74,6 @@ def mapping_features(
         if dense is not None:
             blocks.append(sp.csr_matrix(normalize(np.asarray(dense, dtype=np.float32))))
     return normalize(sp.hstack(blocks, format="csr"))
-
-
-def name_affinity(
-    embeddings: np.ndarray, themes: Sequence[str], weight: float = NAME_AFFINITY_WEIGHT
-) -> np.ndarray:
-    """(responses, themes): cosine of each response's sentence embedding with its theme's name
-    (underscores read as spaces), standardised per theme over the responses and scaled by
-    `weight`. Uses the texts and the names only, never a code."""
-    names = [" ".join(str(t).replace("_", " ").split()) for t in themes]
-    vectors = normalize(np.asarray(embeddings, dtype=np.float32))
-    similarity = vectors @ normalize(embedding.encode(names)).T
-    spread = similarity.std(axis=0)
-    spread[spread == 0] = 1.0
-    return weight * (similarity - similarity.mean(axis=0)) / spread
 
 
 def representatives(vectors: np.ndarray, k: int, seed: int = 0, among: np.ndarray | None = None):
@@ -158,7 +135,6 @@ class ThemeMapper:
             wording = wording_view(tfidf)
             features = mapping_features(tfidf, embeddings, wording)
         self.features = features
-        self.prior = name_affinity(embeddings, self.themes) if embeddings is not None else None
         views = [np.asarray(v, dtype=np.float32) for v in (embeddings, wording) if v is not None]
         self._dense: np.ndarray | None = (
             normalize(np.hstack([normalize(v) for v in views])) if views else None
@@ -266,7 +242,7 @@ class ThemeMapper:
                 self._proba = np.zeros((len(self.texts), len(self.themes)))
             else:
                 rows, codes = self.coded_indices, self._coded_matrix()
-                self._proba = fit_proba(self.features, rows, codes, C=self.C, prior=self.prior)
+                self._proba = fit_proba(self.features, rows, codes, C=self.C)
         return self._proba
 
     @property
@@ -282,7 +258,6 @@ class ThemeMapper:
                     self._coded_matrix(),
                     C=self.C,
                     seed=self.seed,
-                    prior=self.prior,
                 )
                 if self.labels
                 else DEFAULT_ALPHA

@@ -30,7 +30,6 @@ def cross_validated_proba(
     C: float = DEFAULT_C,
     folds: int = 4,
     seed: int = 0,
-    prior: np.ndarray | None = None,
 ) -> np.ndarray:
     """Out-of-fold theme probabilities for the coded answers (rows in `coded_rows` order)."""
     coded_labels = np.asarray(coded_labels, dtype=int)
@@ -38,12 +37,7 @@ def cross_validated_proba(
     splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
     for train, test in splitter.split(np.arange(len(coded_rows))):
         proba[test] = fit_proba(
-            features,
-            coded_rows[train],
-            coded_labels[train],
-            C=C,
-            predict_rows=coded_rows[test],
-            prior=prior,
+            features, coded_rows[train], coded_labels[train], C=C, predict_rows=coded_rows[test]
         )
     return proba
 
@@ -54,14 +48,13 @@ def choose_alpha(
     coded_labels: np.ndarray,
     C: float = DEFAULT_C,
     seed: int = 0,
-    prior: np.ndarray | None = None,
 ) -> float:
     """The decoding ratio with the best cross-validated sample-F1 on the coded answers, if its
     gain over the default is significant; else the default."""
     coded_rows = np.asarray(coded_rows, dtype=int)
     if len(coded_rows) < MIN_CODED_FOR_CV:
         return DEFAULT_ALPHA
-    proba = cross_validated_proba(features, coded_rows, coded_labels, C=C, seed=seed, prior=prior)
+    proba = cross_validated_proba(features, coded_rows, coded_labels, C=C, seed=seed)
     per_row = {alpha: row_f1(coded_labels, decode(proba, alpha)) for alpha in ALPHA_GRID}
     base = per_row[DEFAULT_ALPHA]
     best = max(ALPHA_GRID, key=lambda a: (per_row[a].mean(), -abs(a - DEFAULT_ALPHA)))

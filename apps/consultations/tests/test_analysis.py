@@ -244,3 +244,11 @@ def test_mapping_features_put_tfidf_lsa_and_embeddings_side_by_side():
     for block in (dense[:, : tfidf.shape[1]], dense[:, -8:]):
         assert np.allclose((block**2).sum(axis=1), 1 / 3, atol=1e-4)
     assert mapping_features(tfidf).shape == tfidf.shape
+
+
+def test_a_question_with_no_agreed_themes_yet_can_still_be_coded():
+    """The coding page opens before any theme is agreed (a name-affinity feature tried on
+    2 December raised on an empty list of theme names and the page answered 500)."""
+    texts = ["the roads are unsafe", "more cycle lanes please", "buses are late", "ok"]
+    mapper = ThemeMapper(texts, [], seed=0)
+    assert len(mapper.next_to_code(2)) == 2
