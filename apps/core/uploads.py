@@ -303,12 +303,16 @@ def decode_upload(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportProblem(
-            name,
-            f"the text is not UTF-8 (byte {data[exc.start]:#04x}); save it as CSV UTF-8",
-            row=line,
-        ) from exc
+        raise not_utf8(name, data, exc) from exc
+
+
+def not_utf8(name: str, data: bytes, exc: UnicodeDecodeError) -> ImportProblem:
+    """The refusal of text that is not UTF-8, naming the offending byte and its line."""
+    return ImportProblem(
+        name,
+        f"the text is not UTF-8 (byte {data[exc.start]:#04x}); save it as CSV UTF-8",
+        row=data[: exc.start].count(b"\n") + 1,
+    )
 
 
 def text_encoding(path: Path) -> str:
@@ -405,12 +409,7 @@ def check_table_quickly(path: Path, name: str, limits: Limits = DEFAULT) -> str:
                     raise ImportProblem(
                         name, "not a CSV or XLSX file (save it as CSV UTF-8 or XLSX)"
                     ) from exc
-                line = head[: exc.start].count(b"\n") + 1
-                raise ImportProblem(
-                    name,
-                    f"the text is not UTF-8 (byte {head[exc.start]:#04x}); save it as CSV UTF-8",
-                    row=line,
-                ) from exc
+                raise not_utf8(name, head, exc) from exc
     suffix = Path(name).suffix.lower()
     expected = {".csv": "csv", ".xlsx": "xlsx"}.get(suffix)
     if expected is None:
