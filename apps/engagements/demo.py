@@ -1,13 +1,16 @@
-"""Demo engagements for `make run`: clearly labelled demo, one or more in every state, for real
-councils, tied to the demo users (Croydon has a plan in delivery; Slough has a case Croydon's user
-must not see; the demo peer is deployed to Croydon's). Idempotent: a council that already has a
-demo engagement is left alone. The cases are fictional; the councils are real."""
+"""Demo engagements for `make run`: flagged `is_demo` (every page shows a Demo tag; the titles do
+not say "demo"), one or more in every state, for real councils, tied to the demo users (Croydon has
+a plan in delivery; Slough has a case Croydon's user must not see; the demo peer is deployed to
+Croydon's). Idempotent, keyed by council and the demo flag: a council that already has a demo
+engagement is left alone, except that a title from before the tag ("... (demo)") loses its suffix.
+The cases are fictional; the councils are real."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
@@ -17,24 +20,25 @@ from apps.engagements.models import Action, AuditEntry, Engagement, Transition
 
 GAPS = [18, 41, 27, 63, 35, 22, 90, 48]  # days between demo steps, cycled
 ON_STEP = "the date of the step itself"  # a date field filled with its transition's date
+OLD_SUFFIX = " (demo)"  # how demo titles ended before the Demo tag
 
 # (gss, title, path of transitions, actions?) -- dates are days before today.
 DEMO = [
-    ("E09000008", "Financial resilience and recovery (demo)", "in_delivery", True),
-    ("E06000039", "Budget gap and governance (demo)", "progress_review", True),
-    ("E09000030", "Concerns from the early warning (demo)", "identified", False),
-    ("E09000012", "Leadership changes (demo)", "first_conversation", False),
-    ("E06000034", "Borrowing and investments (demo)", "need_acknowledged", False),
-    ("E07000217", "Commercial investment exposure (demo)", "support_agreed", False),
-    ("E06000018", "Children's services improvement (demo)", "closed_improved", True),
-    ("E08000025", "Equal pay liabilities and finance (demo)", "escalated", True),
-    ("E06000057", "Reserves falling (demo)", "declined", False),
+    ("E09000008", "Financial resilience and recovery", "in_delivery", True),
+    ("E06000039", "Budget gap and governance", "progress_review", True),
+    ("E09000030", "Concerns from the early warning", "identified", False),
+    ("E09000012", "Leadership changes", "first_conversation", False),
+    ("E06000034", "Borrowing and investments", "need_acknowledged", False),
+    ("E07000217", "Commercial investment exposure", "support_agreed", False),
+    ("E06000018", "Children's services improvement", "closed_improved", True),
+    ("E08000025", "Equal pay liabilities and finance", "escalated", True),
+    ("E06000057", "Reserves falling", "declined", False),
 ]
 
 STEPS = {
     "start_conversation": {"conversation_date": ON_STEP, "with_whom": "Chief executive and leader"},
     "acknowledge_need": {
-        "consent_given_by": "Council leader (demo)",
+        "consent_given_by": "Council leader",
         "consent_role": "Leader of the council",
         "consent_date": ON_STEP,
         "consent_scope": "Finances, governance and the improvement plan; findings shared with "
@@ -47,12 +51,12 @@ STEPS = {
     },
     "start_delivery": {"delivery_started": ON_STEP, "next_review_due": 60},
     "begin_review": {"review_date": ON_STEP, "findings": "Savings on track; governance improving."},
-    "close_improved": {"outcome": "Balanced budget set with reserves restored (demo)."},
+    "close_improved": {"outcome": "Balanced budget set with reserves restored."},
     "escalate": {
         "escalated_to": "government",
-        "escalation_reason": "Budget cannot be balanced without exceptional support (demo).",
+        "escalation_reason": "Budget cannot be balanced without exceptional support.",
     },
-    "decline": {"decline_reason": "The council prefers to act alone for now (demo)."},
+    "decline": {"decline_reason": "The council prefers to act alone for now."},
 }
 
 PATHS = {
@@ -184,7 +188,12 @@ def ensure_demo_engagements(stdout=None) -> int:
             council = Council.objects.filter(gss_code=gss).first()
             if council is None or _by_for(council) is None:
                 continue
-            if Engagement.objects.filter(council=council, is_demo=True).exists():
+            existing = Engagement.objects.filter(council=council, is_demo=True)
+            if existing.exists():
+                # Made before the Demo tag: the old title carried the label itself.
+                existing.filter(title=f"{title}{OLD_SUFFIX}").update(
+                    title=title, version=F("version") + 1
+                )
                 continue
             _make(council, title, target, with_actions, today, seed)
             created += 1

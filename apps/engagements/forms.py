@@ -73,7 +73,7 @@ class EngagementForm(forms.Form):
             self.existing = list(Engagement.objects.open().for_council(council))
         if self.existing and not data.get("open_another"):
             names = "; ".join(
-                f"“{e.title}” ({e.get_state_display().lower()})" for e in self.existing
+                f"“{e.title}”{e.demo_mark} ({e.get_state_display().lower()})" for e in self.existing
             )
             self.add_error(
                 "council",

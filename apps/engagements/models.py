@@ -63,6 +63,8 @@ def deployed_now(user, today: dt.date | None = None) -> models.Q:
 
 
 REOPEN = "reopen"
+# The Demo tag as plain text (emails, choice lists, papers); pages draw the tag ({% demo_tag %}).
+DEMO_MARK = " · Demo"
 
 
 class EngagementQuerySet(models.QuerySet):
@@ -160,7 +162,13 @@ class Engagement(models.Model):
         indexes = [models.Index(fields=["state"])]
 
     def __str__(self) -> str:
-        return f"{self.council.name}: {self.title}"
+        """Council and title, and the plain-text Demo tag for a demo record: emails and choice
+        lists name engagements this way, and titles themselves never say "demo"."""
+        return f"{self.council.name}: {self.title}{self.demo_mark}"
+
+    @property
+    def demo_mark(self) -> str:
+        return DEMO_MARK if self.is_demo else ""
 
     @property
     def is_open(self) -> bool:

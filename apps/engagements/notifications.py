@@ -102,7 +102,7 @@ def transition_made(engagement_id: int, transition_name: str) -> int:
         return 0
     url = _base_url() + reverse("engagements:detail", args=[engagement.pk])
     body = (
-        f"{engagement.council.name}: {engagement.title}\n\n"
+        f"{engagement}\n\n"
         f"The engagement is now '{engagement.get_state_display()}'"
         + (
             f", recorded by {last.by.get_full_name() or last.by.username}"
@@ -165,7 +165,7 @@ def send_reminders(today: dt.date | None = None, *, dry_run: bool = False) -> Re
         to = recipients[engagement.pk]
         if not to:
             continue
-        lines = [f"{engagement.council.name}: {engagement.title}", ""]
+        lines = [str(engagement), ""]
         if overdue:
             lines.append(f"{len(overdue)} overdue action{'s' if len(overdue) != 1 else ''}:")
             lines += [

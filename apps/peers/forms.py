@@ -81,7 +81,7 @@ class TeamRequestForm(forms.Form):
         rules = load_rules()
         self.fields["council"].queryset = councils if councils is not None else Council.objects
         self.fields["engagement"].choices = [("", "None (ad-hoc team)")] + [
-            (str(e.pk), f"{e.council.name}: {e.title}") for e in engagements
+            (str(e.pk), str(e)) for e in engagements
         ]
         self.fields["needs"].choices = list(rules.expertise.items())
         size = self.fields["team_size"]

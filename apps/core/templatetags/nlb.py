@@ -4,6 +4,7 @@
   style, so no page shows 2026-12-02.
 - `text|abbreviations`: glossary abbreviations marked up with <abbr> (apps/core/glossary.py).
 - `slug|label`: "finance-peer-review" -> "Finance peer review", for codes without a label.
+- `{% demo_tag record %}`: the grey Demo tag after a demo record's name (anything with `is_demo`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from apps.core.glossary import mark_abbreviations
 
@@ -46,3 +48,12 @@ def abbreviations(text) -> str:
 def label(slug) -> str:
     text = str(slug or "").replace("-", " ").replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+@register.simple_tag
+def demo_tag(record) -> str:
+    """One Demo tag for every page that names a demo record, so demo-ness is shown the same way
+    wherever the record appears (its name never carries "(demo)")."""
+    if getattr(record, "is_demo", False):
+        return mark_safe(' <strong class="govuk-tag govuk-tag--grey">Demo</strong>')
+    return ""

@@ -111,3 +111,19 @@ def test_a_held_peer_cannot_be_promised_twice_until_the_hold_expires(register):
     first.refresh_from_db()
     assert team_service.confirm(first, by=None)  # refused: CE1 is now held for the second team
     assert first.status == TeamStatus.PROPOSED
+
+
+def test_a_demo_engagement_is_tagged_on_every_team_page(client, make_user, register):
+    """The Demo tag follows the engagement onto the team pages (its title never says "demo")."""
+    tag = '<strong class="govuk-tag govuk-tag--grey">Demo</strong>'
+    client.force_login(make_user(role=Role.PROGRAMME_MANAGER))
+    dover = _engagement(DOVER, "Dover finance review")
+    Engagement.objects.filter(pk=dover.pk).update(is_demo=True)
+    assert tag in client.get(reverse("peers:batch-new")).content.decode()
+    chooser = client.get(reverse("peers:team-new")).content.decode()
+    assert "Dover finance review · Demo" in chooser
+    batch = client.post(reverse("peers:batch-new"), _row(dover))["Location"]
+    team = TeamRequest.objects.get(engagement=dover)
+    assert not team.is_demo  # so any tag below is the engagement's
+    for url in (batch, reverse("peers:teams"), reverse("peers:team", args=[team.pk])):
+        assert tag in client.get(url).content.decode(), url

@@ -14,6 +14,7 @@ COLUMNS = [
     "council",
     "region",
     "council_type",
+    "is_demo",
     "state",
     "label",
     "open",
@@ -52,6 +53,7 @@ def states_as_at(as_at: dt.date) -> pd.DataFrame:
                 "council__name",
                 "council__region",
                 "council__council_type",
+                "is_demo",
             )
         ),
         columns=[
@@ -60,6 +62,7 @@ def states_as_at(as_at: dt.date) -> pd.DataFrame:
             "council__name",
             "council__region",
             "council__council_type",
+            "is_demo",
         ],
     ).rename(
         columns={

@@ -237,6 +237,8 @@ class EngagementsPaper:
 
     @staticmethod
     def _annex(frame: pd.DataFrame, overdue: pd.DataFrame, as_at: dt.date) -> Section:
+        from apps.engagements.models import DEMO_MARK
+
         late = overdue["engagement_id"].value_counts()
         return table_section(
             "Engagements case by case",
@@ -248,7 +250,7 @@ class EngagementsPaper:
             ["Council", "Region", "State", "Since", "Overdue actions"],
             [
                 [
-                    row["council"],
+                    row["council"] + (DEMO_MARK if row["is_demo"] else ""),
                     row["region"],
                     row["label"],
                     f"{row['since']:%-d %b %Y}",

@@ -286,9 +286,11 @@ class EarlyWarningQuarterly:
 
 def _engagement_annex(top: pd.DataFrame, as_at: dt.date) -> Section:
     """Which councils at the top of the watchlist the sector is engaged with, as at the date."""
+    from apps.engagements.models import DEMO_MARK
     from apps.reports.papers.case_state import states_as_at
 
     states = states_as_at(as_at)
+    states["label"] = states["label"] + states["is_demo"].map({True: DEMO_MARK, False: ""})
     rows = []
     for _, row in top.iterrows():
         mine = states[(states["gss_code"] == row["gss_code"]) & states["open"]]

@@ -130,6 +130,24 @@ def test_engagement_figures_are_reproducible_as_at_a_date(cases, people):
     assert yesterday_of_all.annex[0].tables[0].rows == []
 
 
+def test_the_annexes_mark_demo_engagements(cases):
+    """Papers have no tags to draw: a demo engagement's row says "· Demo" as text instead."""
+    import pandas as pd
+
+    from apps.engagements.models import Engagement
+    from apps.reports.papers.quarterly import _engagement_annex
+
+    Engagement.objects.filter(pk=cases.slough.pk).update(is_demo=True)
+    today = timezone.localdate()
+    rows = EngagementsPaper().build(today, None, {}, with_annex=True).annex[0].tables[0].rows
+    marked = [row[0] for row in rows if row[0].endswith(" · Demo")]
+    assert marked == [cases.slough.council.name + " · Demo"] and len(rows) > 1
+    top = pd.DataFrame({"rank": [1, 2], "name": ["Slough", "Hackney"]})
+    top["gss_code"] = [cases.slough.council.gss_code, cases.hackney.council.gss_code]
+    states = [row[2] for row in _engagement_annex(top, today).tables[0].rows]
+    assert states == ["Need acknowledged · Demo", "Identified"]
+
+
 def test_band_changes_name_who_entered_and_left():
     import pandas as pd
 
