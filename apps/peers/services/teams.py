@@ -64,6 +64,7 @@ def request_record(team: TeamRequest) -> EngagementRequest:
         team_size=team.team_size,
         needs=tuple(team.needs),
         council_name=team.council.name,
+        name=team.label,
     )
 
 

@@ -128,7 +128,7 @@ def check_teams(
                         "availability.overlap",
                         second.engagement_id,
                         peer_id,
-                        f"{peer.label} is also on {first.engagement_id} on overlapping dates",
+                        f"{peer.label} is also on {first.label} on overlapping dates",
                     )
         by_year: dict[int, list[EngagementRequest]] = defaultdict(list)
         for e in mine:

@@ -23,7 +23,7 @@ class PriorDeployment:
 
     start_date: dt.date
     days: int
-    note: str = ""  # what it is when not a past deployment, e.g. "held for proposed team TR12"
+    note: str = ""  # when not a past deployment, e.g. "held for proposed team request 12"
 
     @property
     def end_date(self) -> dt.date:
@@ -63,6 +63,8 @@ class EngagementRequest:
     team_size: int
     needs: tuple[str, ...] = ()
     council_name: str = ""
+    # What people call it ("team request 12"); empty where the id is the name (files, the API).
+    name: str = ""
 
     @property
     def end_date(self) -> dt.date:
@@ -71,7 +73,8 @@ class EngagementRequest:
 
     @property
     def label(self) -> str:
-        return f"{self.engagement_id} ({self.council_name or self.council_gss})"
+        """How messages name it: never the solver's code when it has a name people know."""
+        return f"{self.name or self.engagement_id} ({self.council_name or self.council_gss})"
 
     def overlaps(self, start: dt.date, end: dt.date) -> bool:
         return self.start_date <= end and start <= self.end_date

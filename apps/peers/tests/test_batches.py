@@ -113,6 +113,22 @@ def test_a_held_peer_cannot_be_promised_twice_until_the_hold_expires(register):
     assert first.status == TeamStatus.PROPOSED
 
 
+def test_a_peer_on_two_overlapping_teams_is_told_by_the_teams_name_not_its_code(register):
+    """The solver's codes ("TR12") stay inside it: messages say "team request 12"."""
+    from apps.peers.services.council_facts import areas_from_register
+    from apps.peers.services.register import solver_records
+    from apps.peers.teams.check import check_teams
+    from apps.peers.teams.rules import load_rules
+
+    first, second = _request(DOVER), _request(DOVER)
+    both = [Assignment(t.ref, "CE1", "officer") for t in (first, second)]
+    engs = [team_service.request_record(t) for t in (first, second)]
+    violations = check_teams(both, engs, solver_records(), load_rules(), areas_from_register())
+    (overlap,) = [v for v in violations if v.rule == "availability.overlap"]
+    assert f"is also on team request {first.pk} (Dover" in overlap.message
+    assert first.ref not in overlap.message
+
+
 def test_a_demo_engagement_is_tagged_on_every_team_page(client, make_user, register):
     """The Demo tag follows the engagement onto the team pages (its title never says "demo")."""
     tag = '<strong class="govuk-tag govuk-tag--grey">Demo</strong>'
