@@ -6,7 +6,6 @@ import itself is `services.importing.OfflineResponseImporter`, the same the CLI 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
@@ -59,14 +58,17 @@ def import_responses(job: Job, consultation_id: int, stored: str, name: str) -> 
             job.report(1 + min(94, 94 * rows // about), f"{stage} {rows:,} of about {about:,}")
 
         importer = OfflineResponseImporter(
-            path, consultation, user=job.created_by, name=name, progress=progress
+            path,
+            consultation,
+            user=job.created_by,
+            name=name,
+            progress=progress,
+            expected_rows=about,
         )
         try:
             counts = importer.run()
-        except ImportProblem as problem:
+        except ImportProblem as problem:  # a cell over the CSV size limit too, by row and column
             raise JobRefused(f"{problem}. {NOTHING_IMPORTED}") from problem
-        except csv.Error as exc:  # e.g. a cell over 131,072 characters (csv.field_size_limit)
-            raise JobRefused(f"{name}: {uploads.csv_error_text(exc)}. {NOTHING_IMPORTED}") from exc
     finally:
         default_storage.delete(stored)
     summary = ", ".join(f"{value:,} {key}" for key, value in counts.items())

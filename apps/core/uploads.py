@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -330,14 +331,55 @@ def csv_rows(path: Path, name: str, limits: Limits = DEFAULT) -> list[list[str]]
     return list(bounded_rows(csv.reader(io.StringIO(text, newline="")), name, limits))
 
 
+def cell_too_long(exc: csv.Error) -> bool:
+    """Whether the csv module stopped at a cell over csv.field_size_limit()."""
+    return "field larger than field limit" in str(exc)
+
+
 def csv_error_text(exc: csv.Error) -> str:
     """What a csv module error means for the person who made the file."""
-    if "field larger than field limit" in str(exc):
+    if cell_too_long(exc):
         return (
             f"a cell is longer than {csv.field_size_limit():,} characters, the most a CSV cell "
             "may hold here; shorten it (or is a quote character left unclosed?)"
         )
     return f"not readable as CSV ({exc})"
+
+
+def long_cell_index(path: Path, encoding: str, after_line: int) -> int | None:
+    """Which cell (0 for the first) of the CSV record starting after line `after_line` is longer
+    than csv.field_size_limit(): the csv module stops there without saying which. None if none is.
+    Read only when a file is refused, so a plain scan of that one record (Python's default CSV
+    dialect: comma, double quotes, "" for a quote inside quotes)."""
+    limit = csv.field_size_limit()
+    index = size = 0
+    state = "start"  # of a cell; "plain" cell; "quoted" cell; "closing" quote seen in quotes
+    with open(path, encoding=encoding, newline="") as handle:
+        for _ in itertools.islice(handle, after_line):
+            pass
+        while chunk := handle.read(CHUNK):
+            for char in chunk:
+                if state == "quoted":
+                    if char == '"':
+                        state = "closing"
+                        continue
+                elif char in "\r\n":
+                    return None  # the record ended with every cell within the limit
+                elif char == ",":
+                    index, size, state = index + 1, 0, "start"
+                    continue
+                elif state == "start" and char == '"':
+                    state = "quoted"
+                    continue
+                elif state == "closing":
+                    # "" inside quotes is one quote; after a closing quote the cell reads on
+                    state = "quoted" if char == '"' else "plain"
+                else:
+                    state = "plain"
+                size += 1
+                if size > limit:
+                    return index
+    return None
 
 
 def bounded_rows(reader: Iterator[list[str]], name: str, limits: Limits) -> Iterator[list[str]]:

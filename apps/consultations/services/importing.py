@@ -43,11 +43,14 @@ from apps.consultations.models import (
     start_of_day_london,
 )
 from apps.core import uploads
-from apps.core.importers import BaseImporter
+from apps.core.importers import BaseImporter, ImportProblem, column_letter
 from apps.core.tokens import new_token_hash
 
 BATCH = 900  # responses per insert: under every database's parameter limit for the look-up
-PROGRESS_EVERY = 50_000
+# Progress: about PROGRESS_REPORTS reports an import, so a small file shows steps too, and none
+# closer than PROGRESS_MIN_ROWS rows (each report is a write to the job's record).
+PROGRESS_REPORTS = 50
+PROGRESS_MIN_ROWS = 1_000
 ANALYZE_FROM = 10_000  # responses imported at once; PostgreSQL's statistics refreshed after
 # Offline responses stream (a million rows is a supported size), so the limits are wide; they
 # still refuse a workbook whose declared size or expanded content is beyond any real file.
@@ -68,6 +71,11 @@ KNOWN = {
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def progress_step(rows: int) -> int:
+    """Rows between progress reports for a file of about `rows` rows."""
+    return max(PROGRESS_MIN_ROWS, rows // PROGRESS_REPORTS)
 
 
 def _norm_header(value: Any) -> str:
@@ -92,13 +100,19 @@ class OfflineResponseImporter(BaseImporter):
         user=None,
         name: str = "",
         progress: Callable[[str, int], None] | None = None,
+        expected_rows: int | None = None,
         grouped_next: bool = True,
     ):
-        """`grouped_next`: campaign grouping (`preparing`) follows this import, so each answer's
+        """`progress(stage, rows)` is called every `progress_step` rows of the `expected_rows`
+        (counted from the file when not given) and at the end.
+        `grouped_next`: campaign grouping (`preparing`) follows this import, so each answer's
         campaign key is computed now, as it is inserted; without it keys are left unset and the
         answers wait to be grouped as any new answer does (pages regroup small questions)."""
         super().__init__(path)
         self.progress = progress
+        self.progress_every = (
+            progress_step(expected_rows or uploads.rough_row_count(Path(path))) if progress else 0
+        )
         self.grouped_next = grouped_next
         self.consultation = consultation
         self.user = user
@@ -166,15 +180,19 @@ class OfflineResponseImporter(BaseImporter):
         except UnicodeDecodeError as exc:
             handle.close()
             raise self.problem("the file is not UTF-8 text; save it as CSV UTF-8") from exc
+        except csv.Error as exc:
+            handle.close()
+            raise self._csv_problem(exc, encoding, row=1, after_line=0, header=[]) from exc
         if not first:
             handle.close()
             raise self.problem("the file is empty", row=1)
         header = [_norm_header(h) for h in first]
 
         def body():
-            n = 1
+            n, ended = 1, reader.line_num  # the last record read: its number, its last line
             try:
                 for n, r in enumerate(reader, start=2):  # noqa: B007 - n names the failing row
+                    ended = reader.line_num
                     if len(r) > len(header):
                         raise self.problem("row has more fields than the header", row=n)
                     if any(v.strip() for v in r):
@@ -185,17 +203,34 @@ class OfflineResponseImporter(BaseImporter):
                 raise self.problem(
                     "the file is not UTF-8 text; save it as CSV UTF-8", row=n + 1
                 ) from exc
+            except csv.Error as exc:  # e.g. a cell over csv.field_size_limit()
+                raise self._csv_problem(
+                    exc, encoding, row=n + 1, after_line=ended, header=header
+                ) from exc
             finally:
                 handle.close()
 
         return header, body()
+
+    def _csv_problem(
+        self, exc: csv.Error, encoding: str, *, row: int, after_line: int, header: list[str]
+    ) -> ImportProblem:
+        """The csv module's error, placed: its row and, for a cell over the size limit (the
+        module does not say which), its column by header name, else by letter."""
+        column = None
+        if uploads.cell_too_long(exc):
+            index = uploads.long_cell_index(self.path, encoding, after_line)
+            if index is not None:
+                named = header[index] if index < len(header) else ""
+                column = named or column_letter(index)
+        return self.problem(uploads.csv_error_text(exc), row=row, column=column)
 
     # Validating --------------------------------------------------------------------------
     def parse(self) -> int:
         """Check every row (streamed; nothing stored); the number of responses in the file."""
         count = 0
         for count, _ in enumerate(self.rows(), start=1):  # noqa: B007
-            if self.progress and count % PROGRESS_EVERY == 0:
+            if self.progress and count % self.progress_every == 0:
                 self.progress("Checked", count)
         if count == 0:
             raise self.problem("no responses in the file", row=2)
@@ -435,7 +470,7 @@ class OfflineResponseImporter(BaseImporter):
         for row in self.rows():
             read += 1
             batch.append((keys.key(row), row))
-            milestone = read % PROGRESS_EVERY == 0
+            milestone = bool(self.progress) and read % self.progress_every == 0
             if len(batch) >= BATCH or milestone:
                 counts = flush()
                 created, late, skipped = created + counts[0], late + counts[1], skipped + counts[2]

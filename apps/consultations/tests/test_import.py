@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from apps.accounts.models import Role
 from apps.consultations.models import Channel, Response
-from apps.consultations.services.importing import OfflineResponseImporter
+from apps.consultations.services.importing import OfflineResponseImporter, progress_step
 from apps.core.importers import ImportProblem
 
 pytestmark = pytest.mark.django_db
@@ -317,3 +317,31 @@ def test_a_large_import_refreshes_statistics_on_postgresql(tmp_path, closed, mon
     monkeypatch.setattr(importing, "ANALYZE_FROM", 1)  # (runs the ANALYZE on PostgreSQL)
     path = write_csv(tmp_path, _unreferenced(closed, ["One.", "Two."]))
     assert OfflineResponseImporter(path, closed).run()["responses imported"] == 2
+
+
+def test_a_cell_over_the_csv_size_limit_is_refused_by_row_and_column(tmp_path, closed):
+    """The csv module names neither; a long answer after a quoted multi-line one is still found."""
+    data = rows(closed)
+    data[0][HEADER.index("Q3 text")] = 'Two lines,\nand "quotes".'
+    data[1][HEADER.index("Q5")] = "y" * 200_000
+    with pytest.raises(ImportProblem) as caught:
+        OfflineResponseImporter(write_csv(tmp_path, data), closed).run()
+    assert (caught.value.row, caught.value.column) == (3, "q5")
+    assert "a cell is longer than 131,072 characters" in caught.value.message
+    long_header = write_csv(tmp_path, [], header=[*HEADER[:2], "x" * 200_000])
+    with pytest.raises(ImportProblem) as caught:
+        OfflineResponseImporter(long_header, closed).run()
+    assert (caught.value.row, caught.value.column) == (1, "C")
+
+
+def test_progress_comes_in_steps_a_small_file_shows_too(tmp_path, closed):
+    """About 50 steps a file, none under 1,000 rows: 2,500 rows report at 1,000, 2,000 and the end
+    (every 50,000 rows, a file this size showed only its end)."""
+    first = rows(closed)[0]
+    first[HEADER.index("Reference")] = ""
+    seen = []
+    path = write_csv(tmp_path, [first] * 2_500)
+    OfflineResponseImporter(path, closed, progress=lambda stage, n: seen.append(n)).run()
+    assert seen == [1_000, 2_000, 2_500]
+    assert Response.objects.count() == 2_500
+    assert progress_step(60_000) == 1_200 and progress_step(1_000_000) == 20_000

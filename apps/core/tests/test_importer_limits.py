@@ -123,3 +123,18 @@ def test_a_cell_over_the_csv_field_limit_is_named_not_a_traceback(tmp_path):
     assert "long.csv, row 3: a cell is longer than 131,072 characters" in refusal(
         lambda: list(read_csv_rows(path, ["peer_id"]))
     )
+
+
+@pytest.mark.parametrize(
+    "record, index",
+    [
+        ('a,"b\r\nc",' + "y" * 140_000, 2),  # a quoted line break stays in its cell
+        ('"x ""quoted"", y",' + '"' + "y" * 140_000 + '"', 1),  # "" is a quote, not an end
+        ('"a"b,' + "y" * 140_000, 1),  # after a closing quote the cell reads on
+        ("a," + "y" * 131_072 + "\nb," + "y" * 140_000, None),  # exactly the limit is allowed
+    ],
+)
+def test_the_long_cell_is_found_where_the_csv_module_stops(tmp_path, record, index):
+    path = tmp_path / "long.csv"
+    path.write_text("h1,h2,h3\r\n" + record + "\r\n", newline="")
+    assert uploads.long_cell_index(path, "utf-8-sig", after_line=1) == index
